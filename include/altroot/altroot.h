@@ -1,0 +1,18 @@
+/* altroot: trust a device on the local network through the roots of trust it already carries.
+ * The umbrella header; each area also has its own. */
+#ifndef ALTROOT_ALTROOT_H
+#define ALTROOT_ALTROOT_H
+
+#include <altroot/alloc.h>
+#include <altroot/buf.h>
+#include <altroot/error.h>
+#include <altroot/export.h>
+#include <altroot/list.h>
+#include <altroot/time.h>
+#include <altroot/tls.h>
+#include <altroot/trust.h>
+#include <altroot/verdict.h>
+#include <altroot/version.h>
+#include <altroot/x509.h>
+
+#endif

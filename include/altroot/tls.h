@@ -1,0 +1,98 @@
+/*
+ * TLS integration: `altroot connect` as a library call, plus a minimal TLS session API for
+ * servers and clients (blocking sockets, caller-owned file descriptors).
+ */
+#ifndef ALTROOT_TLS_H
+#define ALTROOT_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <altroot/error.h>
+#include <altroot/export.h>
+#include <altroot/list.h>
+#include <altroot/trust.h>
+#include <altroot/verdict.h>
+#include <altroot/x509.h>
+
+/* ---- URLs ---- */
+
+typedef struct altroot_url {
+    char *host;      /* owned: name, or IP literal without brackets */
+    uint16_t port;   /* 443 when absent */
+    bool host_is_ip; /* IPv4 or IPv6 literal */
+    char *path;      /* owned: "/" when absent */
+} altroot_url;
+
+/* Parse "https://host[:port][/path]" (host: DNS name, IPv4, or [IPv6]). Userinfo, other schemes,
+ * control characters and malformed ports fail with E_URL. Caller clears with
+ * altroot_url_clear(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_url_parse(const char *text, altroot_url *out);
+ALTROOT_API void altroot_url_clear(altroot_url *url);
+
+/* ---- connect: one connection, one verdict ---- */
+
+typedef struct altroot_connect_options {
+    const altroot_trust_store *store; /* borrowed; Web PKI and local-ca anchors */
+    altroot_time at;                  /* verification time */
+    int timeout_ms;                   /* connect and handshake, each; <= 0 means 10 s */
+} altroot_connect_options;
+
+/* Connect to `url`, complete a TLS handshake (TLS 1.2 or 1.3), and decide trust. Returns OK when
+ * a verdict was produced (look at out->decision), including for a peer that does not speak TLS;
+ * E_URL, E_RESOLVE, E_CONNECT or E_TIMEOUT when the peer could not be reached (out still holds
+ * the target and a failure). Clear `out` with altroot_verdict_clear(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_connect(const char *url,
+                                                           const altroot_connect_options *options,
+                                                           altroot_verdict *out);
+
+/* Baseline evaluation of a presented chain (leaf first) without a connection: Web PKI and
+ * local-ca roots, name binding, certificate class, decision. `host` is a DNS name or an IP
+ * literal. Adds to `out`, which the caller initialised. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_evaluate_chain(const altroot_certs *chain,
+                                                                  const char *host,
+                                                                  const altroot_trust_store *store,
+                                                                  altroot_time at,
+                                                                  altroot_verdict *out);
+
+/* ---- sessions ---- */
+
+typedef struct altroot_tls altroot_tls;               /* one TLS connection */
+typedef struct altroot_tls_server altroot_tls_server; /* a server's certificate and key */
+
+/* `chain` (leaf first) and `key` are referenced, not copied; they may be freed after this call.
+ * Caller frees with altroot_tls_server_free(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_server_new(const altroot_certs *chain,
+                                                                  const altroot_key *key,
+                                                                  altroot_tls_server **out);
+ALTROOT_API void altroot_tls_server_free(altroot_tls_server *server);
+
+/* Server handshake on connected socket `fd` (borrowed; the caller closes it after
+ * altroot_tls_free()). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_accept(altroot_tls_server *server, int fd,
+                                                              int timeout_ms, altroot_tls **out);
+
+/* Client handshake on `fd` (borrowed). `sni` is the server name to send, or NULL (never an IP
+ * literal: RFC 6066 3). The peer's chain is not judged here: callers verify it with an explicit
+ * time through altroot_evaluate_chain(). The handshake itself still proves that the peer holds
+ * the leaf's private key. Failures are described in `why` (may be NULL). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_connect(int fd, const char *sni,
+                                                               int timeout_ms, altroot_tls **out,
+                                                               altroot_failures *why);
+
+/* Read up to `len` bytes; *got = 0 at a clean end of stream. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_read(altroot_tls *tls, void *buf, size_t len,
+                                                            size_t *got);
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_write(altroot_tls *tls, const void *buf,
+                                                             size_t len);
+/* Sends close_notify (best effort) and frees. The fd stays open. NULL is a no-op. */
+ALTROOT_API void altroot_tls_free(altroot_tls *tls);
+/* The certificates the peer presented, leaf first; caller frees with altroot_certs_free(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_peer_chain(const altroot_tls *tls,
+                                                                  altroot_certs **out);
+/* "TLSv1.3" and the cipher suite name; borrowed, valid while `tls` lives. */
+ALTROOT_API const char *altroot_tls_version(const altroot_tls *tls);
+ALTROOT_API const char *altroot_tls_cipher(const altroot_tls *tls);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * Certificates, public and private keys, and chain validation with caller-chosen anchors and an
+ * explicit verification time. Implemented in src/crypto/, the only code that touches OpenSSL.
+ */
+#ifndef ALTROOT_X509_H
+#define ALTROOT_X509_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <altroot/buf.h>
+#include <altroot/error.h>
+#include <altroot/export.h>
+#include <altroot/list.h>
+#include <altroot/time.h>
+
+/* Largest certificate or key file altroot reads (1 MiB). */
+#define ALTROOT_CERT_FILE_MAX ((size_t)1024 * 1024)
+
+typedef struct altroot_cert altroot_cert;   /* one parsed certificate; immutable once parsed */
+typedef struct altroot_certs altroot_certs; /* an ordered list of certificates */
+typedef struct altroot_key altroot_key;     /* a public key, or a key pair */
+
+/* ---- certificates ---- */
+
+/* Parse exactly one DER certificate (no trailing bytes). Bytes are copied. Caller frees with
+ * altroot_cert_free(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_from_der(altroot_span der,
+                                                                 altroot_cert **out);
+ALTROOT_API void altroot_cert_free(altroot_cert *cert);
+/* Another reference to the same certificate; free each with altroot_cert_free(). */
+ALTROOT_API altroot_cert *altroot_cert_ref(altroot_cert *cert);
+
+/* The DER encoding; borrowed, valid while `cert` lives. */
+ALTROOT_API altroot_span altroot_cert_der(const altroot_cert *cert);
+/* RFC 2253 one-line names into `out` (truncated to `len`, NUL-terminated). */
+ALTROOT_API void altroot_cert_subject(const altroot_cert *cert, char *out, size_t len);
+ALTROOT_API void altroot_cert_issuer(const altroot_cert *cert, char *out, size_t len);
+/* Value of the last commonName in the subject, or "" when there is none. */
+ALTROOT_API void altroot_cert_common_name(const altroot_cert *cert, char *out, size_t len);
+/* Validity; notAfter of 99991231235959Z gives ALTROOT_TIME_NO_EXPIRY. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_validity(const altroot_cert *cert,
+                                                                 altroot_time *not_before,
+                                                                 altroot_time *not_after);
+/* SHA-256 of the DER, and of the DER SubjectPublicKeyInfo. */
+ALTROOT_API void altroot_cert_sha256(const altroot_cert *cert, uint8_t out[32]);
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_spki_sha256(const altroot_cert *cert,
+                                                                    uint8_t out[32]);
+/* Subject equals issuer. */
+ALTROOT_API bool altroot_cert_is_self_issued(const altroot_cert *cert);
+/* Self-issued and its signature verifies with its own key. */
+ALTROOT_API bool altroot_cert_is_self_signed(const altroot_cert *cert);
+/* basicConstraints cA=TRUE. */
+ALTROOT_API bool altroot_cert_is_ca(const altroot_cert *cert);
+/* Has a nameConstraints extension. */
+ALTROOT_API bool altroot_cert_has_name_constraints(const altroot_cert *cert);
+/* Subject alternative names as "DNS:name" and "IP:address" strings (other kinds as
+ * "othername:<oid>", "URI:...", "email:..."), appended to `out`. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_sans(const altroot_cert *cert,
+                                                             altroot_strlist *out);
+/* Public key algorithm and size, for example "EC P-256" or "RSA 2048". */
+ALTROOT_API void altroot_cert_key_desc(const altroot_cert *cert, char *out, size_t len);
+/* The certificate's public key; caller frees with altroot_key_free(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_public_key(const altroot_cert *cert,
+                                                                   altroot_key **out);
+
+/* ---- certificate lists ---- */
+
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_certs_new(altroot_certs **out);
+ALTROOT_API void altroot_certs_free(altroot_certs *certs);
+ALTROOT_API size_t altroot_certs_count(const altroot_certs *certs);
+/* Borrowed, valid while `certs` lives and is not modified. */
+ALTROOT_API altroot_cert *altroot_certs_get(const altroot_certs *certs, size_t i);
+/* Append a new reference to `cert` (the caller keeps its own). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_certs_push(altroot_certs *certs,
+                                                              altroot_cert *cert);
+/* Parse `data` as PEM (every CERTIFICATE block, other block types ignored) or, if it does not
+ * start like PEM, as exactly one DER certificate, appending to `certs`. A PEM input with no
+ * CERTIFICATE block fails with E_EMPTY; a broken block with E_PEM or E_CERT_PARSE. On error
+ * `certs` is unchanged. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_certs_parse(altroot_certs *certs,
+                                                               altroot_span data);
+/* Read and parse a file with altroot_certs_parse(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_certs_load_file(altroot_certs *certs,
+                                                                   const char *path);
+/* PEM encoding of every certificate, appended to `out`. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_certs_to_pem(const altroot_certs *certs,
+                                                                altroot_bytes *out);
+
+/* ---- keys ---- */
+
+ALTROOT_API void altroot_key_free(altroot_key *key);
+/* Parse a public key: PEM "PUBLIC KEY" or DER SubjectPublicKeyInfo. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_parse_public(altroot_span data,
+                                                                    altroot_key **out);
+/* Parse a private key: PEM (PKCS#8, SEC1 or PKCS#1, unencrypted). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_parse_private(altroot_span data,
+                                                                     altroot_key **out);
+/* Generate a fresh key pair. */
+typedef enum altroot_key_type {
+    ALTROOT_KEY_EC_P256 = 1,
+    ALTROOT_KEY_EC_P384 = 2,
+    ALTROOT_KEY_RSA_2048 = 3,
+} altroot_key_type;
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_generate(altroot_key_type type,
+                                                                altroot_key **out);
+/* PKCS#8 PEM private key (appended to `out`; wipe it with altroot_bytes_clear). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_private_pem(const altroot_key *key,
+                                                                   altroot_bytes *out);
+/* SHA-256 of the DER SubjectPublicKeyInfo. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_spki_sha256(const altroot_key *key,
+                                                                   uint8_t out[32]);
+/* Same public key. */
+ALTROOT_API bool altroot_key_equal(const altroot_key *a, const altroot_key *b);
+
+/* ---- issuing (test PKIs, device certificates) ---- */
+
+typedef struct altroot_cert_template {
+    const char *common_name;       /* borrowed; subject CN */
+    const char *organization;      /* borrowed; subject O, may be NULL */
+    const char *const *dns_names;  /* borrowed; SAN dNSName entries */
+    size_t dns_count;
+    const char *const *ip_addrs;   /* borrowed; SAN iPAddress entries (textual) */
+    size_t ip_count;
+    altroot_time not_before;
+    altroot_time not_after;        /* ALTROOT_TIME_NO_EXPIRY gives 99991231235959Z */
+    bool is_ca;
+    int path_len;                  /* with is_ca; -1 for no limit */
+    const char *const *permitted_dns; /* borrowed; nameConstraints permitted dNSName subtrees */
+    size_t permitted_dns_count;
+    const char *const *permitted_ip;  /* borrowed; "addr/prefix" permitted iPAddress subtrees */
+    size_t permitted_ip_count;
+    bool server_auth;              /* extendedKeyUsage serverAuth on an end-entity */
+} altroot_cert_template;
+
+/* Issue a certificate for `subject_key` from `tmpl`, signed by `issuer_key` under `issuer` (both
+ * NULL: self-signed with `subject_key`). Serial numbers are random (RFC 5280: positive, <= 20
+ * octets). Caller frees with altroot_cert_free(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_issue(const altroot_cert_template *tmpl,
+                                                              const altroot_key *subject_key,
+                                                              const altroot_cert *issuer,
+                                                              const altroot_key *issuer_key,
+                                                              altroot_cert **out);
+
+/* ---- chain validation ---- */
+
+typedef enum altroot_purpose {
+    ALTROOT_PURPOSE_ANY = 0,
+    ALTROOT_PURPOSE_TLS_SERVER = 1,
+} altroot_purpose;
+
+typedef struct altroot_chain_params {
+    altroot_time at;         /* verification time: always explicit */
+    const char *host;        /* borrowed; DNS name the leaf must match (no CN fallback), or NULL */
+    const char *ip;          /* borrowed; textual IP address the leaf must match, or NULL */
+    altroot_purpose purpose;
+    bool partial_chain;      /* anchors need not be self-signed (an intermediate may anchor) */
+} altroot_chain_params;
+
+typedef struct altroot_chain_result {
+    bool verified;        /* a path to an anchor was built and every check passed */
+    bool reached_anchor;  /* a path to an anchor was built by signature; checks may still fail */
+    int anchor_index;     /* index of that anchor in the anchor list, or -1 */
+    altroot_failures failures; /* every failure found, with the chain depth in `where` */
+    altroot_certs *path;  /* the built path, leaf first (anchor last); NULL when none was built */
+} altroot_chain_result;
+
+/* Validate `presented` (leaf first, then any intermediates in any order) against `anchors` at
+ * `params->at`. Collects every failure rather than stopping at the first. Returns OK when the
+ * check ran (look at result->verified); an error only when it could not run. Release the result
+ * with altroot_chain_result_clear(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_chain_verify(const altroot_certs *presented,
+                                                                const altroot_certs *anchors,
+                                                                const altroot_chain_params *params,
+                                                                altroot_chain_result *result);
+ALTROOT_API void altroot_chain_result_clear(altroot_chain_result *result);
+
+/* ---- digests ---- */
+
+ALTROOT_API void altroot_sha256(altroot_span data, uint8_t out[32]);
+
+#endif

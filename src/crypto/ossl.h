@@ -1,0 +1,53 @@
+/*
+ * Internal to src/crypto: the OpenSSL-backed object layouts and guards. Nothing outside
+ * src/crypto includes this header or any <openssl/...> header (CI greps for it).
+ */
+#ifndef ALTROOT_CRYPTO_OSSL_H
+#define ALTROOT_CRYPTO_OSSL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <altroot/x509.h>
+
+#include "../core/guard.h"
+
+/* OpenSSL functions return 1 on success; anything else (0, -1, other) is failure. */
+#define OSSL_OK(expr) ((expr) == 1)
+#define OSSL_ENSURE(expr, code) ENSURE(OSSL_OK(expr), code)
+#define OSSL_ENSURE_GOTO(expr, code) ENSURE_GOTO(OSSL_OK(expr), code)
+
+struct altroot_cert {
+    atomic_int refs;
+    X509 *x509;   /* owned */
+    uint8_t *der; /* owned copy of the exact bytes parsed */
+    size_t der_len;
+    uint8_t sha256[32];
+};
+
+struct altroot_certs {
+    altroot_cert **items; /* each holds one reference */
+    size_t count;
+    /* Anchor store built on first use as anchors and kept (anchors are parsed once). */
+    pthread_mutex_t lock;
+    X509_STORE *store;
+};
+
+struct altroot_key {
+    EVP_PKEY *pkey; /* owned */
+    bool has_private;
+};
+
+/* Wrap an X509 (ownership taken, also on failure) into a new altroot_cert. */
+altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
+/* Wrap an EVP_PKEY (ownership taken, also on failure). */
+altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private, altroot_key **out);
+/* The anchor store of `anchors`, built once; borrowed, valid while `anchors` lives unmodified. */
+altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
+/* Drain OpenSSL's error queue into a one-line description (may be empty). */
+void altroot_ossl_error_line(char *out, size_t len);
+
+#endif

@@ -1,0 +1,282 @@
+/* TLS sessions over caller-owned blocking sockets (OpenSSL libssl). */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <altroot/alloc.h>
+#include <altroot/tls.h>
+
+#include "ossl.h"
+
+#define DEFAULT_TIMEOUT_MS 10000
+
+struct altroot_tls_server {
+    SSL_CTX *ctx;
+};
+
+/* What the record layer saw, to tell "not TLS at all" from a failed TLS handshake. */
+typedef struct record_tap {
+    bool saw_record;
+    bool tls_like; /* first record header had a TLS content type and version 3.x */
+} record_tap;
+
+struct altroot_tls {
+    SSL *ssl;
+    SSL_CTX *ctx; /* client sessions own their context */
+    record_tap tap;
+};
+
+static void set_timeouts(int fd, int timeout_ms)
+{
+    if (timeout_ms <= 0)
+        timeout_ms = DEFAULT_TIMEOUT_MS;
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    /* Failure leaves the socket blocking without a limit; the caller's own deadline still
+     * applies at connect time, so this is not fatal. */
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static void tap_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *ssl, void *arg)
+{
+    (void)version, (void)ssl;
+    record_tap *t = arg;
+    if (write_p || content_type != SSL3_RT_HEADER || len < 3 || t->saw_record)
+        return;
+    const unsigned char *h = buf;
+    t->saw_record = true;
+    /* RFC 8446 5.1: ContentType 20..24, legacy_record_version 0x03xx. */
+    t->tls_like = h[0] >= 20 && h[0] <= 24 && h[1] == 3;
+}
+
+static altroot_err tls_new(SSL_CTX *ctx, int fd, int timeout_ms, altroot_tls **out)
+{
+    altroot_tls *t = altroot_calloc(1, sizeof *t);
+    ENSURE(t != NULL, ALTROOT_E_NOMEM);
+    t->ssl = SSL_new(ctx);
+    if (t->ssl == NULL || !OSSL_OK(SSL_set_fd(t->ssl, fd))) {
+        SSL_free(t->ssl);
+        altroot_free(t);
+        ERR_clear_error();
+        return ALTROOT_E_NOMEM;
+    }
+    SSL_set_msg_callback(t->ssl, tap_cb);
+    SSL_set_msg_callback_arg(t->ssl, &t->tap);
+    set_timeouts(fd, timeout_ms);
+    *out = t;
+    return ALTROOT_OK;
+}
+
+/* Classify a failed SSL_connect/SSL_accept. */
+static altroot_err handshake_error(altroot_tls *t, int rc, altroot_failures *why)
+{
+    int e = SSL_get_error(t->ssl, rc);
+    int saved_errno = errno;
+    char line[256];
+    altroot_ossl_error_line(line, sizeof line);
+    altroot_err code = ALTROOT_E_TLS_HANDSHAKE;
+    const char *detail = line[0] != '\0' ? line : "peer closed the connection";
+    if (e == SSL_ERROR_SYSCALL && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
+        code = ALTROOT_E_TIMEOUT;
+        detail = "no answer from the peer within the timeout";
+    } else if (t->tap.saw_record && !t->tap.tls_like) {
+        code = ALTROOT_E_NOT_TLS;
+        detail = "the peer answered with something other than TLS";
+    }
+    if (why != NULL)
+        TRY(altroot_failures_add(why, code, "handshake", "%s", detail));
+    return code;
+}
+
+/* The chain is judged after the handshake by altroot's own verifier with an explicit time, so
+ * OpenSSL's built-in verification (with the wall clock and its own store) is skipped. Possession
+ * of the leaf key is still proved by the handshake's signature, which libssl always checks. */
+static int defer_verification(X509_STORE_CTX *ctx, void *arg)
+{
+    (void)ctx, (void)arg;
+    return 1;
+}
+
+static altroot_err client_ctx(SSL_CTX **out)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    ENSURE(ctx != NULL, ALTROOT_E_NOMEM);
+    if (!OSSL_OK(SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))) {
+        SSL_CTX_free(ctx);
+        return ALTROOT_E_CRYPTO;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_cert_verify_callback(ctx, defer_verification, NULL);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    *out = ctx;
+    return ALTROOT_OK;
+}
+
+altroot_err altroot_tls_connect(int fd, const char *sni, int timeout_ms, altroot_tls **out,
+                                altroot_failures *why)
+{
+    ENSURE(fd >= 0 && out != NULL, ALTROOT_E_INTERNAL);
+    SSL_CTX *ctx = NULL;
+    TRY(client_ctx(&ctx));
+    altroot_tls *t = NULL;
+    altroot_err err = tls_new(ctx, fd, timeout_ms, &t);
+    if (err != ALTROOT_OK) {
+        SSL_CTX_free(ctx);
+        return err;
+    }
+    t->ctx = ctx;
+    if (sni != NULL && !OSSL_OK(SSL_set_tlsext_host_name(t->ssl, sni))) {
+        altroot_tls_free(t);
+        return ALTROOT_E_ARG;
+    }
+    ERR_clear_error();
+    int rc = SSL_connect(t->ssl);
+    if (rc != 1) {
+        err = handshake_error(t, rc, why);
+        SSL_set_quiet_shutdown(t->ssl, 1);
+        altroot_tls_free(t);
+        return err;
+    }
+    *out = t;
+    return ALTROOT_OK;
+}
+
+altroot_err altroot_tls_server_new(const altroot_certs *chain, const altroot_key *key,
+                                   altroot_tls_server **out)
+{
+    ENSURE(chain != NULL && chain->count > 0 && key != NULL && key->has_private && out != NULL,
+           ALTROOT_E_ARG);
+    altroot_tls_server *s = altroot_calloc(1, sizeof *s);
+    ENSURE(s != NULL, ALTROOT_E_NOMEM);
+    altroot_err err = ALTROOT_OK;
+    s->ctx = SSL_CTX_new(TLS_server_method());
+    ENSURE_GOTO(s->ctx != NULL, ALTROOT_E_NOMEM);
+    OSSL_ENSURE_GOTO(SSL_CTX_set_min_proto_version(s->ctx, TLS1_2_VERSION), ALTROOT_E_CRYPTO);
+    OSSL_ENSURE_GOTO(SSL_CTX_use_certificate(s->ctx, chain->items[0]->x509), ALTROOT_E_CRYPTO);
+    for (size_t i = 1; i < chain->count; i++)
+        OSSL_ENSURE_GOTO(SSL_CTX_add1_chain_cert(s->ctx, chain->items[i]->x509),
+                         ALTROOT_E_CRYPTO);
+    OSSL_ENSURE_GOTO(SSL_CTX_use_PrivateKey(s->ctx, key->pkey), ALTROOT_E_ARG);
+    OSSL_ENSURE_GOTO(SSL_CTX_check_private_key(s->ctx), ALTROOT_E_ARG);
+    *out = s;
+    return ALTROOT_OK;
+out:
+    ERR_clear_error();
+    altroot_tls_server_free(s);
+    return err;
+}
+
+void altroot_tls_server_free(altroot_tls_server *server)
+{
+    if (server == NULL)
+        return;
+    SSL_CTX_free(server->ctx);
+    altroot_free(server);
+}
+
+altroot_err altroot_tls_accept(altroot_tls_server *server, int fd, int timeout_ms,
+                               altroot_tls **out)
+{
+    ENSURE(server != NULL && fd >= 0 && out != NULL, ALTROOT_E_INTERNAL);
+    altroot_tls *t = NULL;
+    TRY(tls_new(server->ctx, fd, timeout_ms, &t));
+    ERR_clear_error();
+    int rc = SSL_accept(t->ssl);
+    if (rc != 1) {
+        altroot_err err = handshake_error(t, rc, NULL);
+        SSL_set_quiet_shutdown(t->ssl, 1);
+        altroot_tls_free(t);
+        return err;
+    }
+    *out = t;
+    return ALTROOT_OK;
+}
+
+altroot_err altroot_tls_read(altroot_tls *tls, void *buf, size_t len, size_t *got)
+{
+    ENSURE(tls != NULL && buf != NULL && got != NULL, ALTROOT_E_INTERNAL);
+    size_t n = 0;
+    ERR_clear_error();
+    if (SSL_read_ex(tls->ssl, buf, len, &n) == 1) {
+        *got = n;
+        return ALTROOT_OK;
+    }
+    int e = SSL_get_error(tls->ssl, 0);
+    ERR_clear_error();
+    if (e == SSL_ERROR_ZERO_RETURN) {
+        *got = 0;
+        return ALTROOT_OK;
+    }
+    return e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK) ? ALTROOT_E_TIMEOUT
+                                                                              : ALTROOT_E_IO;
+}
+
+altroot_err altroot_tls_write(altroot_tls *tls, const void *buf, size_t len)
+{
+    ENSURE(tls != NULL && (buf != NULL || len == 0), ALTROOT_E_INTERNAL);
+    size_t n = 0;
+    ERR_clear_error();
+    if (len == 0)
+        return ALTROOT_OK;
+    if (SSL_write_ex(tls->ssl, buf, len, &n) != 1 || n != len) {
+        ERR_clear_error();
+        return ALTROOT_E_IO;
+    }
+    return ALTROOT_OK;
+}
+
+void altroot_tls_free(altroot_tls *tls)
+{
+    if (tls == NULL)
+        return;
+    if (!SSL_get_quiet_shutdown(tls->ssl))
+        (void)SSL_shutdown(tls->ssl); /* best effort close_notify; no wait for the peer's */
+    SSL_free(tls->ssl);
+    SSL_CTX_free(tls->ctx);
+    ERR_clear_error();
+    altroot_free(tls);
+}
+
+altroot_err altroot_tls_peer_chain(const altroot_tls *tls, altroot_certs **out)
+{
+    ENSURE(tls != NULL && out != NULL, ALTROOT_E_INTERNAL);
+    /* On the client side this stack holds the leaf first, then what the server sent. */
+    STACK_OF(X509) *sk = SSL_get_peer_cert_chain(tls->ssl);
+    ENSURE(sk != NULL && sk_X509_num(sk) > 0, ALTROOT_E_EMPTY);
+    altroot_certs *certs = NULL;
+    TRY(altroot_certs_new(&certs));
+    altroot_err err = ALTROOT_OK;
+    for (int i = 0; i < sk_X509_num(sk) && err == ALTROOT_OK; i++) {
+        X509 *x = sk_X509_value(sk, i);
+        altroot_cert *c = NULL;
+        if (!OSSL_OK(X509_up_ref(x))) {
+            err = ALTROOT_E_CRYPTO;
+            break;
+        }
+        err = altroot_cert_wrap_x509(x, &c);
+        if (err == ALTROOT_OK)
+            err = altroot_certs_push(certs, c);
+        altroot_cert_free(c);
+    }
+    if (err != ALTROOT_OK) {
+        altroot_certs_free(certs);
+        return err;
+    }
+    *out = certs;
+    return ALTROOT_OK;
+}
+
+const char *altroot_tls_version(const altroot_tls *tls)
+{
+    return SSL_get_version(tls->ssl);
+}
+
+const char *altroot_tls_cipher(const altroot_tls *tls)
+{
+    return SSL_get_cipher_name(tls->ssl);
+}

@@ -1,0 +1,142 @@
+/*
+ * Baseline evaluation of a presented TLS chain: the Web PKI and the user's local-ca anchors, the
+ * name binding they give, and the certificate class (docs/decisions.md).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <altroot/alloc.h>
+#include <altroot/tls.h>
+
+#include "../core/guard.h"
+
+static bool is_ip_literal(const char *host)
+{
+    unsigned char a[16];
+    return host != NULL &&
+           (inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1);
+}
+
+static altroot_err fill_leaf(altroot_peer_cert *p, const altroot_cert *leaf)
+{
+    char buf[1024];
+    uint8_t h[32];
+    altroot_cert_subject(leaf, buf, sizeof buf);
+    TRY(altroot_set_string(&p->subject, buf));
+    altroot_cert_issuer(leaf, buf, sizeof buf);
+    TRY(altroot_set_string(&p->issuer, buf));
+    altroot_cert_key_desc(leaf, buf, sizeof buf);
+    TRY(altroot_set_string(&p->key, buf));
+    altroot_cert_sha256(leaf, h);
+    altroot_hex_encode((altroot_span){h, 32}, p->sha256);
+    TRY(altroot_cert_spki_sha256(leaf, h));
+    altroot_hex_encode((altroot_span){h, 32}, p->spki_sha256);
+    if (altroot_cert_validity(leaf, &p->not_before, &p->not_after) != ALTROOT_OK)
+        p->not_before = p->not_after = 0; /* chain validation reports the malformed time */
+    p->self_signed = altroot_cert_is_self_signed(leaf);
+    return altroot_cert_sans(leaf, &p->sans);
+}
+
+typedef struct root_outcome {
+    bool reached;  /* the chain leads to one of these anchors by signature */
+    bool verified; /* and every check passed */
+} root_outcome;
+
+static altroot_err check_root(altroot_verdict *v, const char *root, altroot_anchor_kind kind,
+                              const altroot_certs *chain, const char *host,
+                              const altroot_trust_store *store, root_outcome *o)
+{
+    altroot_root_result *r = NULL;
+    TRY(altroot_verdict_add_root(v, root, ALTROOT_MODE_BASELINE, &r));
+    const altroot_certs *anchors = altroot_trust_store_certs(store, kind);
+    *o = (root_outcome){false, false};
+    if (altroot_certs_count(anchors) == 0)
+        return altroot_failures_add(&r->failures, ALTROOT_E_NO_ANCHORS, NULL,
+                                    "no %s anchors configured", altroot_anchor_kind_name(kind));
+    bool ip = is_ip_literal(host);
+    altroot_chain_params p = {
+        .at = v->at,
+        .host = ip ? NULL : host,
+        .ip = ip ? host : NULL,
+        .purpose = ALTROOT_PURPOSE_TLS_SERVER,
+        /* A local CA the user installed may be an intermediate; the Web PKI anchors are roots. */
+        .partial_chain = kind == ALTROOT_ANCHOR_LOCAL_CA,
+    };
+    altroot_chain_result res = {0};
+    TRY(altroot_chain_verify(chain, anchors, &p, &res));
+    altroot_err err = altroot_failures_extend(&r->failures, &res.failures, NULL);
+    o->reached = res.reached_anchor;
+    o->verified = res.verified;
+    r->status = res.verified         ? ALTROOT_ROOT_VERIFIED
+                : res.reached_anchor ? ALTROOT_ROOT_FAILED
+                                     : ALTROOT_ROOT_NOT_APPLICABLE;
+    if (err == ALTROOT_OK && res.anchor_index >= 0) {
+        char subject[1024];
+        altroot_cert_subject(altroot_certs_get(anchors, (size_t)res.anchor_index), subject,
+                             sizeof subject);
+        err = altroot_set_string(&r->anchor, subject);
+        if (err == ALTROOT_OK)
+            err = altroot_set_string(&r->anchor_file, altroot_trust_store_cert_file(
+                                                          store, kind, (size_t)res.anchor_index));
+    }
+    if (err == ALTROOT_OK && kind == ALTROOT_ANCHOR_LOCAL_CA && res.verified) {
+        /* Decision rule 3 counts a local CA the user installed as an anchor the user holds. */
+        r->ownership = true;
+        err = altroot_facts_add(&r->owned, "authority", r->anchor != NULL ? r->anchor : "");
+        if (err == ALTROOT_OK)
+            err = altroot_facts_add(&r->owned, "meaning",
+                                    "a local CA you installed vouches for this name; it says "
+                                    "nothing about who made the device");
+    }
+    altroot_chain_result_clear(&res);
+    return err;
+}
+
+static altroot_err bind_name(altroot_verdict *v, const char *host, const char *by)
+{
+    v->name.bound = true;
+    TRY(altroot_set_string(&v->name.method, is_ip_literal(host) ? "san-ip" : "san-dns"));
+    return altroot_set_string(&v->name.by, by);
+}
+
+static altroot_err classify(altroot_verdict *v, root_outcome web, root_outcome local)
+{
+    const char *note = NULL;
+    if (web.reached) {
+        v->cert_class = 6;
+    } else if (local.reached) {
+        v->cert_class = 5;
+    } else if (v->leaf.self_signed) {
+        v->cert_class = 3;
+        note = "self-signed; one connection cannot tell whether other devices share this "
+               "certificate (class 1) or it is unique to this device (class 3)";
+    } else {
+        v->cert_class = 4;
+        note = "issued by a root you do not hold; one connection cannot tell whether other "
+               "devices share this certificate (class 2) or it is unique (class 4)";
+    }
+    return altroot_set_string(&v->class_note, note);
+}
+
+altroot_err altroot_evaluate_chain(const altroot_certs *chain, const char *host,
+                                   const altroot_trust_store *store, altroot_time at,
+                                   altroot_verdict *out)
+{
+    ENSURE(chain != NULL && store != NULL && out != NULL, ALTROOT_E_INTERNAL);
+    ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
+    out->at = at;
+    out->chain_length = altroot_certs_count(chain);
+    TRY(fill_leaf(&out->leaf, altroot_certs_get(chain, 0)));
+    TRY(altroot_set_string(&out->name.name, host));
+    TRY(altroot_set_string(&out->name.method, "none"));
+    root_outcome web, local;
+    TRY(check_root(out, "webpki", ALTROOT_ANCHOR_WEBPKI, chain, host, store, &web));
+    TRY(check_root(out, "local-ca", ALTROOT_ANCHOR_LOCAL_CA, chain, host, store, &local));
+    if (host != NULL && web.verified)
+        TRY(bind_name(out, host, "webpki"));
+    else if (host != NULL && local.verified)
+        TRY(bind_name(out, host, "local-ca"));
+    TRY(classify(out, web, local));
+    return altroot_verdict_decide(out);
+}

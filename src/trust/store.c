@@ -1,0 +1,277 @@
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <altroot/alloc.h>
+#include <altroot/trust.h>
+
+#include "../core/guard.h"
+
+/* Most files one kind directory may hold; more is a configuration error, not a workload. */
+#define KIND_MAX_FILES 4096
+
+typedef struct kind_set {
+    altroot_certs *certs;
+    altroot_strlist cert_files; /* parallel to certs */
+    altroot_key **keys;
+    size_t key_count;
+} kind_set;
+
+struct altroot_trust_store {
+    kind_set kinds[ALTROOT_ANCHOR_KIND_COUNT];
+    altroot_failures problems;
+    altroot_strlist warnings;
+};
+
+static const char *const kind_names[] = {
+#define KIND_NAME_(name, value, dir, desc) [value] = dir,
+    ALTROOT_ANCHOR_KIND_LIST(KIND_NAME_)
+#undef KIND_NAME_
+};
+
+static const char *const kind_descs[] = {
+#define KIND_DESC_(name, value, dir, desc) [value] = desc,
+    ALTROOT_ANCHOR_KIND_LIST(KIND_DESC_)
+#undef KIND_DESC_
+};
+
+const char *altroot_anchor_kind_name(altroot_anchor_kind kind)
+{
+    return (unsigned)kind < ALTROOT_ANCHOR_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+const char *altroot_anchor_kind_description(altroot_anchor_kind kind)
+{
+    return (unsigned)kind < ALTROOT_ANCHOR_KIND_COUNT ? kind_descs[kind] : "unknown";
+}
+
+static bool kind_holds_keys(altroot_anchor_kind kind)
+{
+    return kind == ALTROOT_ANCHOR_FDO_MFR || kind == ALTROOT_ANCHOR_FDO_OWNER;
+}
+
+static altroot_err problem(altroot_trust_store *s, altroot_err cause, const char *path)
+{
+    return altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path, "%s (%s)",
+                                altroot_strerror(cause), altroot_error_name(cause));
+}
+
+static altroot_err add_key(kind_set *ks, altroot_key *key)
+{
+    altroot_key **keys = altroot_realloc(ks->keys, (ks->key_count + 1) * sizeof *keys);
+    if (keys == NULL) {
+        altroot_key_free(key);
+        return ALTROOT_E_NOMEM;
+    }
+    ks->keys = keys;
+    ks->keys[ks->key_count++] = key;
+    return ALTROOT_OK;
+}
+
+static altroot_err warn_local_ca(altroot_trust_store *s, const altroot_cert *c, const char *path)
+{
+    if (altroot_cert_has_name_constraints(c))
+        return ALTROOT_OK;
+    return altroot_strlist_addf(&s->warnings,
+                                "%s: local-ca anchor has no name constraints: it can vouch for "
+                                "any name, like a Web PKI root",
+                                path);
+}
+
+/* Certificates first; the key kinds also take bare public keys. */
+static altroot_err load_file(altroot_trust_store *s, altroot_anchor_kind kind, const char *path)
+{
+    kind_set *ks = &s->kinds[kind];
+    altroot_bytes data = ALTROOT_BYTES_INIT;
+    altroot_err err = altroot_bytes_read_file(&data, path, ALTROOT_CERT_FILE_MAX);
+    if (err != ALTROOT_OK)
+        return err == ALTROOT_E_NOMEM ? err : problem(s, err, path);
+    size_t before = altroot_certs_count(ks->certs);
+    err = altroot_certs_parse(ks->certs, altroot_bytes_span(&data));
+    if (err != ALTROOT_OK && kind_holds_keys(kind)) {
+        altroot_key *key = NULL;
+        if (altroot_key_parse_public(altroot_bytes_span(&data), &key) == ALTROOT_OK)
+            err = add_key(ks, key);
+    }
+    altroot_bytes_clear(&data);
+    if (err == ALTROOT_E_NOMEM)
+        return err;
+    if (err != ALTROOT_OK)
+        return problem(s, err, path);
+    for (size_t i = before; i < altroot_certs_count(ks->certs); i++) {
+        TRY(altroot_strlist_add(&ks->cert_files, path));
+        if (kind == ALTROOT_ANCHOR_LOCAL_CA)
+            TRY(warn_local_ca(s, altroot_certs_get(ks->certs, i), path));
+    }
+    return ALTROOT_OK;
+}
+
+static int kind_from_dir(const char *name)
+{
+    for (int k = 0; k < ALTROOT_ANCHOR_KIND_COUNT; k++)
+        if (strcmp(name, kind_names[k]) == 0)
+            return k;
+    return -1;
+}
+
+static int visible(const struct dirent *d)
+{
+    return d->d_name[0] != '.';
+}
+
+static altroot_err load_kind_dir(altroot_trust_store *s, altroot_anchor_kind kind,
+                                 const char *dir)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, visible, alphasort);
+    if (n < 0)
+        return problem(s, ALTROOT_E_IO, dir);
+    altroot_err err = ALTROOT_OK;
+    if (n > KIND_MAX_FILES)
+        err = problem(s, ALTROOT_E_TOO_LARGE, dir);
+    for (int i = 0; i < n && i < KIND_MAX_FILES && err == ALTROOT_OK; i++) {
+        char path[4096];
+        int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        struct stat st;
+        if (len < 0 || (size_t)len >= sizeof path)
+            err = problem(s, ALTROOT_E_TOO_LARGE, dir);
+        else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            err = problem(s, ALTROOT_E_IO, path);
+        else if (kind == ALTROOT_ANCHOR_PINS || kind == ALTROOT_ANCHOR_WEBPKI)
+            /* Pins come with name binding; the Web PKI comes from its bundle, not a folder. */
+            err = problem(s, ALTROOT_E_UNSUPPORTED, path);
+        else
+            err = load_file(s, kind, path);
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]); /* allocated by scandir with the C library */
+    free(names);
+    return err;
+}
+
+static altroot_err load_dir(altroot_trust_store *s, const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return errno == ENOENT ? ALTROOT_E_NOT_FOUND : ALTROOT_E_IO;
+    ENSURE(S_ISDIR(st.st_mode), ALTROOT_E_IO);
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, visible, alphasort);
+    ENSURE(n >= 0, ALTROOT_E_IO);
+    altroot_err err = ALTROOT_OK;
+    for (int i = 0; i < n && err == ALTROOT_OK; i++) {
+        char path[4096];
+        int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        int kind = kind_from_dir(names[i]->d_name);
+        if (len < 0 || (size_t)len >= sizeof path)
+            err = problem(s, ALTROOT_E_TOO_LARGE, dir);
+        else if (kind < 0 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            /* A misspelt kind would silently drop anchors: name it instead. */
+            err = altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path,
+                                       "not an anchor kind directory (expected one of "
+                                       "matter-paa, matter-cd, matter-fabric, fdo-mfr, "
+                                       "fdo-owner, devid-ca, ldevid-ca, mud-signer, local-ca, "
+                                       "pins)");
+        else
+            err = load_kind_dir(s, (altroot_anchor_kind)kind, path);
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return err;
+}
+
+static altroot_err load_webpki(altroot_trust_store *s, const char *bundle)
+{
+    if (bundle != NULL && bundle[0] == '\0')
+        return ALTROOT_OK;
+    const char *path = bundle != NULL ? bundle : ALTROOT_WEBPKI_DEFAULT_BUNDLE;
+    kind_set *ks = &s->kinds[ALTROOT_ANCHOR_WEBPKI];
+    size_t before = altroot_certs_count(ks->certs);
+    altroot_err err = altroot_certs_load_file(ks->certs, path);
+    if (err == ALTROOT_E_NOMEM)
+        return err;
+    if (err == ALTROOT_E_NOT_FOUND && bundle == NULL)
+        return altroot_strlist_addf(&s->warnings, "%s: no system Web PKI bundle", path);
+    if (err != ALTROOT_OK)
+        return problem(s, err, path);
+    for (size_t i = before; i < altroot_certs_count(ks->certs); i++)
+        TRY(altroot_strlist_add(&ks->cert_files, path));
+    return ALTROOT_OK;
+}
+
+altroot_err altroot_trust_store_load(const altroot_trust_options *options,
+                                     altroot_trust_store **out)
+{
+    ENSURE(options != NULL && out != NULL, ALTROOT_E_INTERNAL);
+    altroot_trust_store *s = altroot_calloc(1, sizeof *s);
+    ENSURE(s != NULL, ALTROOT_E_NOMEM);
+    altroot_err err = ALTROOT_OK;
+    for (int k = 0; k < ALTROOT_ANCHOR_KIND_COUNT; k++)
+        TRY_GOTO(altroot_certs_new(&s->kinds[k].certs));
+    if (options->dir != NULL)
+        TRY_GOTO(load_dir(s, options->dir));
+    TRY_GOTO(load_webpki(s, options->webpki_bundle));
+    *out = s;
+    return ALTROOT_OK;
+out:
+    altroot_trust_store_free(s);
+    return err;
+}
+
+void altroot_trust_store_free(altroot_trust_store *store)
+{
+    if (store == NULL)
+        return;
+    for (int k = 0; k < ALTROOT_ANCHOR_KIND_COUNT; k++) {
+        kind_set *ks = &store->kinds[k];
+        altroot_certs_free(ks->certs);
+        altroot_strlist_clear(&ks->cert_files);
+        for (size_t i = 0; i < ks->key_count; i++)
+            altroot_key_free(ks->keys[i]);
+        altroot_free(ks->keys);
+    }
+    altroot_failures_clear(&store->problems);
+    altroot_strlist_clear(&store->warnings);
+    altroot_free(store);
+}
+
+const altroot_certs *altroot_trust_store_certs(const altroot_trust_store *store,
+                                               altroot_anchor_kind kind)
+{
+    return store->kinds[(unsigned)kind < ALTROOT_ANCHOR_KIND_COUNT ? kind : 0].certs;
+}
+
+const char *altroot_trust_store_cert_file(const altroot_trust_store *store,
+                                          altroot_anchor_kind kind, size_t i)
+{
+    if ((unsigned)kind >= ALTROOT_ANCHOR_KIND_COUNT || i >= store->kinds[kind].cert_files.count)
+        return NULL;
+    return store->kinds[kind].cert_files.items[i];
+}
+
+size_t altroot_trust_store_key_count(const altroot_trust_store *store, altroot_anchor_kind kind)
+{
+    return (unsigned)kind < ALTROOT_ANCHOR_KIND_COUNT ? store->kinds[kind].key_count : 0;
+}
+
+const altroot_key *altroot_trust_store_key(const altroot_trust_store *store,
+                                           altroot_anchor_kind kind, size_t i)
+{
+    if ((unsigned)kind >= ALTROOT_ANCHOR_KIND_COUNT || i >= store->kinds[kind].key_count)
+        return NULL;
+    return store->kinds[kind].keys[i];
+}
+
+const altroot_failures *altroot_trust_store_problems(const altroot_trust_store *store)
+{
+    return &store->problems;
+}
+
+const altroot_strlist *altroot_trust_store_warnings(const altroot_trust_store *store)
+{
+    return &store->warnings;
+}

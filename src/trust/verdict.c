@@ -1,0 +1,317 @@
+/* The verdict model and the decision table (docs/decisions.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include <altroot/alloc.h>
+#include <altroot/verdict.h>
+
+#include "../core/guard.h"
+
+void altroot_verdict_init(altroot_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    v->cert_class = -1;
+    v->lifted_class = -1;
+}
+
+static void facts_clear(altroot_facts *f)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        altroot_free(f->keys[i]);
+        altroot_free(f->values[i]);
+    }
+    altroot_free(f->keys);
+    altroot_free(f->values);
+    memset(f, 0, sizeof *f);
+}
+
+static void root_clear(altroot_root_result *r)
+{
+    altroot_free(r->root);
+    facts_clear(&r->attested);
+    facts_clear(&r->owned);
+    altroot_free(r->anchor);
+    altroot_free(r->anchor_file);
+    altroot_failures_clear(&r->failures);
+}
+
+void altroot_verdict_clear(altroot_verdict *v)
+{
+    if (v == NULL)
+        return;
+    altroot_free(v->message);
+    altroot_free(v->target);
+    altroot_free(v->address);
+    altroot_free(v->tls_version);
+    altroot_free(v->tls_cipher);
+    altroot_free(v->leaf.subject);
+    altroot_free(v->leaf.issuer);
+    altroot_free(v->leaf.key);
+    altroot_strlist_clear(&v->leaf.sans);
+    altroot_free(v->class_note);
+    for (size_t i = 0; i < v->root_count; i++)
+        root_clear(&v->roots[i]);
+    altroot_free(v->roots);
+    altroot_free(v->name.method);
+    altroot_free(v->name.name);
+    altroot_free(v->name.by);
+    altroot_failures_clear(&v->failures);
+    altroot_strlist_clear(&v->warnings);
+    altroot_verdict_init(v);
+}
+
+altroot_err altroot_set_string(char **field, const char *value)
+{
+    char *copy = NULL;
+    if (value != NULL && (copy = altroot_strdup(value)) == NULL)
+        return ALTROOT_E_NOMEM;
+    altroot_free(*field);
+    *field = copy;
+    return ALTROOT_OK;
+}
+
+altroot_err altroot_verdict_add_root(altroot_verdict *v, const char *root, altroot_mode mode,
+                                     altroot_root_result **out)
+{
+    ENSURE(v != NULL && root != NULL && out != NULL, ALTROOT_E_INTERNAL);
+    char *name = altroot_strdup(root);
+    ENSURE(name != NULL, ALTROOT_E_NOMEM);
+    altroot_root_result *roots = altroot_realloc(v->roots, (v->root_count + 1) * sizeof *roots);
+    if (roots == NULL) {
+        altroot_free(name);
+        return ALTROOT_E_NOMEM;
+    }
+    v->roots = roots;
+    altroot_root_result *r = &v->roots[v->root_count++];
+    memset(r, 0, sizeof *r);
+    r->root = name;
+    r->mode = mode;
+    *out = r;
+    return ALTROOT_OK;
+}
+
+altroot_err altroot_facts_add(altroot_facts *f, const char *key, const char *value)
+{
+    ENSURE(f != NULL && key != NULL && value != NULL, ALTROOT_E_INTERNAL);
+    char *k = altroot_strdup(key), *val = altroot_strdup(value);
+    char **keys = k && val ? altroot_realloc(f->keys, (f->count + 1) * sizeof *keys) : NULL;
+    if (keys != NULL)
+        f->keys = keys;
+    char **vals = keys ? altroot_realloc(f->values, (f->count + 1) * sizeof *vals) : NULL;
+    if (vals == NULL) {
+        altroot_free(k);
+        altroot_free(val);
+        return ALTROOT_E_NOMEM;
+    }
+    f->values = vals;
+    f->keys[f->count] = k;
+    f->values[f->count] = val;
+    f->count++;
+    return ALTROOT_OK;
+}
+
+const char *altroot_decision_name(altroot_decision d)
+{
+    switch (d) {
+    case ALTROOT_DECISION_TRUSTED:
+        return "trusted";
+    case ALTROOT_DECISION_ATTESTED:
+        return "attested";
+    case ALTROOT_DECISION_UNTRUSTED:
+        return "untrusted";
+    }
+    return "untrusted";
+}
+
+const char *altroot_mode_name(altroot_mode m)
+{
+    switch (m) {
+    case ALTROOT_MODE_BASELINE:
+        return "baseline";
+    case ALTROOT_MODE_PRIMARY:
+        return "primary";
+    case ALTROOT_MODE_SECONDARY:
+        return "secondary";
+    }
+    return "unknown";
+}
+
+const char *altroot_root_status_name(altroot_root_status s)
+{
+    switch (s) {
+    case ALTROOT_ROOT_NOT_APPLICABLE:
+        return "not-applicable";
+    case ALTROOT_ROOT_VERIFIED:
+        return "verified";
+    case ALTROOT_ROOT_FAILED:
+        return "failed";
+    }
+    return "unknown";
+}
+
+const char *altroot_cert_class_description(int cert_class)
+{
+    switch (cert_class) {
+    case 0:
+        return "no TLS";
+    case 1:
+        return "shared self-signed certificate";
+    case 2:
+        return "shared CA-signed certificate";
+    case 3:
+        return "device-unique self-signed certificate";
+    case 4:
+        return "device-unique certificate under an unknown root";
+    case 5:
+        return "device-unique certificate under a local root";
+    case 6:
+        return "Web PKI certificate";
+    default:
+        return "unknown";
+    }
+}
+
+static const altroot_root_result *find_root(const altroot_verdict *v, const char *root)
+{
+    for (size_t i = 0; i < v->root_count; i++)
+        if (strcmp(v->roots[i].root, root) == 0)
+            return &v->roots[i];
+    return NULL;
+}
+
+static const altroot_root_result *first_failed(const altroot_verdict *v, bool evidence_only)
+{
+    for (size_t i = 0; i < v->root_count; i++)
+        if (v->roots[i].status == ALTROOT_ROOT_FAILED && (!evidence_only || v->roots[i].evidence))
+            return &v->roots[i];
+    return NULL;
+}
+
+static const char *first_detail(const altroot_root_result *r)
+{
+    return r != NULL && r->failures.count > 0 ? r->failures.items[0].detail : "unknown failure";
+}
+
+/* Rule 7: "untrusted, message by certificate class". */
+static altroot_err message_by_class(altroot_verdict *v, char *msg, size_t len)
+{
+    const altroot_root_result *failed = first_failed(v, false);
+    switch (v->cert_class) {
+    case 0:
+        snprintf(msg, len, "This device does not use HTTPS: anyone on the network can read and "
+                           "change what you send and see.");
+        break;
+    case 1:
+    case 3:
+        snprintf(msg, len, "This device presented a self-signed certificate. Nothing proves "
+                           "which device it is: any device on the network can present one.");
+        break;
+    case 5:
+        snprintf(msg, len, "Your local CA issued this certificate, but it is not valid here: %s.",
+                 first_detail(failed));
+        break;
+    case 6:
+        snprintf(msg, len, "This site's Web PKI certificate is not valid here: %s.",
+                 first_detail(failed));
+        break;
+    case 2:
+    case 4:
+        snprintf(msg, len, "This certificate was issued by an authority you do not trust. "
+                           "Nothing proves which device this is.");
+        break;
+    default:
+        snprintf(msg, len, "No secure connection could be established: %s.",
+                 v->failures.count > 0 ? v->failures.items[0].detail : "unknown failure");
+        break;
+    }
+    return ALTROOT_OK;
+}
+
+/* The verdict lists the failures of every root that applied and failed. When none applied, the
+ * roots that did not apply explain the untrusted decision instead (a self-signed chain, say). */
+static altroot_err gather_failures(altroot_verdict *v, bool explain_absence)
+{
+    for (size_t i = 0; i < v->root_count; i++) {
+        const altroot_root_result *r = &v->roots[i];
+        bool take = r->status == ALTROOT_ROOT_FAILED ||
+                    (explain_absence && r->status == ALTROOT_ROOT_NOT_APPLICABLE);
+        for (size_t j = 0; take && j < r->failures.count; j++) {
+            const altroot_failure *f = &r->failures.items[j];
+            if (f->code == ALTROOT_E_NO_ANCHORS)
+                continue;
+            char where[256];
+            snprintf(where, sizeof where, "%s%s%s", r->root, f->where ? ": " : "",
+                     f->where ? f->where : "");
+            TRY(altroot_failures_add(&v->failures, f->code, where, "%s", f->detail));
+        }
+    }
+    return ALTROOT_OK;
+}
+
+static const altroot_root_result *owning_root(const altroot_verdict *v)
+{
+    for (size_t i = 0; i < v->root_count; i++)
+        if (v->roots[i].status == ALTROOT_ROOT_VERIFIED && v->roots[i].ownership)
+            return &v->roots[i];
+    return NULL;
+}
+
+static const altroot_root_result *attesting_root(const altroot_verdict *v)
+{
+    for (size_t i = 0; i < v->root_count; i++)
+        if (v->roots[i].status == ALTROOT_ROOT_VERIFIED && v->roots[i].attestation)
+            return &v->roots[i];
+    return NULL;
+}
+
+static void set_rule(altroot_verdict *v, altroot_decision d, int rule)
+{
+    v->decision = d;
+    v->rule = rule;
+}
+
+altroot_err altroot_verdict_decide(altroot_verdict *v)
+{
+    ENSURE(v != NULL, ALTROOT_E_INTERNAL);
+    char msg[768];
+    TRY(gather_failures(v, false));
+    const altroot_root_result *tampered = first_failed(v, true);
+    const altroot_root_result *owner = owning_root(v);
+    const altroot_root_result *webpki = find_root(v, "webpki");
+    const altroot_root_result *attest = attesting_root(v);
+    bool pinned = v->name.bound && v->name.method != NULL && strcmp(v->name.method, "pin") == 0;
+    if (tampered != NULL) {
+        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 1);
+        snprintf(msg, sizeof msg,
+                 "This device's %s evidence failed verification (%s). It may be forged or "
+                 "tampered with; do not continue.",
+                 tampered->root, first_detail(tampered));
+    } else if (owner != NULL && v->name.bound) {
+        set_rule(v, ALTROOT_DECISION_TRUSTED, 3);
+        snprintf(msg, sizeof msg, "Secure connection to %s, vouched for by %s (%s).",
+                 v->name.name != NULL ? v->name.name : "this device",
+                 owner->anchor != NULL ? owner->anchor : "an anchor you hold", owner->root);
+    } else if (webpki != NULL && webpki->status == ALTROOT_ROOT_VERIFIED) {
+        set_rule(v, ALTROOT_DECISION_TRUSTED, 4);
+        snprintf(msg, sizeof msg, "Secure connection to %s (Web PKI).",
+                 v->name.name != NULL ? v->name.name : "this site");
+    } else if (attest != NULL && pinned) {
+        set_rule(v, ALTROOT_DECISION_TRUSTED, 5);
+        snprintf(msg, sizeof msg, "Secure connection to the device you pinned for %s.",
+                 v->name.name != NULL ? v->name.name : "this name");
+    } else if (attest != NULL) {
+        set_rule(v, ALTROOT_DECISION_ATTESTED, 6);
+        snprintf(msg, sizeof msg,
+                 "A genuine device (%s), but nothing proves it is yours or the one you asked "
+                 "for. You can pin it.",
+                 attest->root);
+    } else {
+        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
+        TRY(message_by_class(v, msg, sizeof msg));
+    }
+    if (v->decision == ALTROOT_DECISION_UNTRUSTED && first_failed(v, false) == NULL) {
+        TRY(altroot_failures_add(&v->failures, ALTROOT_E_NOT_TRUSTED, NULL, NULL));
+        TRY(gather_failures(v, true));
+    }
+    return altroot_set_string(&v->message, msg);
+}

@@ -1,0 +1,275 @@
+/*
+ * altroot demo: the whole system end to end on loopback, on built-in defaults.
+ *
+ * It mints a small PKI (a home local CA with name constraints, an unknown vendor CA, a stand-in
+ * for the Web PKI), starts one loopback server per certificate class it can produce, connects to
+ * each through the same code path as `altroot connect`, prints every verdict and checks each one
+ * against the decision it must give.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "loopback.h"
+
+#define DAY 86400
+
+typedef struct pki {
+    altroot_key *web_key, *home_key, *vendor_key;
+    altroot_cert *web_root, *home_ca, *vendor_ca;
+} pki;
+
+typedef enum issuer_kind { SELF, WEB, HOME, VENDOR, PLAIN } issuer_kind;
+
+typedef struct demo_case {
+    const char *title;
+    issuer_kind issuer;
+    const char *cert_name;    /* DNS name in the certificate */
+    const char *connect_host; /* host name or address in the URL */
+    bool expired;
+    altroot_decision expect;
+    int expect_class;
+} demo_case;
+
+static const demo_case cases[] = {
+    {"plain HTTP, no TLS", PLAIN, NULL, "127.0.0.1", false, ALTROOT_DECISION_UNTRUSTED, 0},
+    {"device-unique self-signed certificate", SELF, "device.home.arpa", "127.0.0.1", false,
+     ALTROOT_DECISION_UNTRUSTED, 3},
+    {"certificate from a vendor CA you do not hold", VENDOR, "device.home.arpa", "127.0.0.1",
+     false, ALTROOT_DECISION_UNTRUSTED, 4},
+    {"certificate from your name-constrained local CA", HOME, "localhost", "localhost", false,
+     ALTROOT_DECISION_TRUSTED, 5},
+    {"your local CA, but issued for another name", HOME, "printer.home.arpa", "localhost", false,
+     ALTROOT_DECISION_UNTRUSTED, 5},
+    {"your local CA, but expired", HOME, "localhost", "localhost", true,
+     ALTROOT_DECISION_UNTRUSTED, 5},
+    {"Web PKI certificate (a demo root stands in for the system bundle)", WEB, "localhost",
+     "localhost", false, ALTROOT_DECISION_TRUSTED, 6},
+};
+
+static void pki_free(pki *p)
+{
+    altroot_key_free(p->web_key);
+    altroot_key_free(p->home_key);
+    altroot_key_free(p->vendor_key);
+    altroot_cert_free(p->web_root);
+    altroot_cert_free(p->home_ca);
+    altroot_cert_free(p->vendor_ca);
+}
+
+static altroot_err make_ca(const char *cn, altroot_time at, bool constrained, altroot_key **key,
+                           altroot_cert **cert)
+{
+    static const char *const dns[] = {"localhost", "home.arpa"};
+    static const char *const ips[] = {"127.0.0.0/8", "::1/128"};
+    altroot_cert_template t = {
+        .common_name = cn,
+        .organization = "altroot demo",
+        .not_before = at - DAY,
+        .not_after = at + 3650 * (altroot_time)DAY,
+        .is_ca = true,
+        .path_len = 0,
+        .permitted_dns = constrained ? dns : NULL,
+        .permitted_dns_count = constrained ? 2 : 0,
+        .permitted_ip = constrained ? ips : NULL,
+        .permitted_ip_count = constrained ? 2 : 0,
+    };
+    altroot_err err = altroot_key_generate(ALTROOT_KEY_EC_P256, key);
+    return err != ALTROOT_OK ? err : altroot_cert_issue(&t, *key, NULL, NULL, cert);
+}
+
+static altroot_err pki_make(pki *p, altroot_time at)
+{
+    memset(p, 0, sizeof *p);
+    altroot_err err = make_ca("altroot demo Web PKI root", at, false, &p->web_key, &p->web_root);
+    if (err == ALTROOT_OK)
+        err = make_ca("Home local CA", at, true, &p->home_key, &p->home_ca);
+    if (err == ALTROOT_OK)
+        err = make_ca("Unknown vendor CA", at, false, &p->vendor_key, &p->vendor_ca);
+    return err;
+}
+
+/* The server certificate chain and key for one case. */
+static altroot_err make_server(const pki *p, const demo_case *dc, altroot_time at,
+                               altroot_tls_server **out)
+{
+    const char *dns[] = {dc->cert_name};
+    const char *ips[] = {"127.0.0.1"};
+    bool with_ip = strcmp(dc->cert_name, "localhost") == 0;
+    altroot_cert_template t = {
+        .common_name = dc->cert_name,
+        .dns_names = dns,
+        .dns_count = 1,
+        .ip_addrs = with_ip ? ips : NULL,
+        .ip_count = with_ip ? 1 : 0,
+        .not_before = dc->expired ? at - 400 * (altroot_time)DAY : at - DAY,
+        .not_after = dc->expired ? at - 35 * (altroot_time)DAY : at + 365 * (altroot_time)DAY,
+        .server_auth = true,
+    };
+    const altroot_cert *issuer = dc->issuer == WEB    ? p->web_root
+                                 : dc->issuer == HOME ? p->home_ca
+                                 : dc->issuer == VENDOR ? p->vendor_ca
+                                                        : NULL;
+    const altroot_key *ikey = dc->issuer == WEB    ? p->web_key
+                              : dc->issuer == HOME ? p->home_key
+                              : dc->issuer == VENDOR ? p->vendor_key
+                                                     : NULL;
+    altroot_key *key = NULL;
+    altroot_cert *leaf = NULL;
+    altroot_certs *chain = NULL;
+    altroot_err err = altroot_key_generate(ALTROOT_KEY_EC_P256, &key);
+    if (err == ALTROOT_OK)
+        err = altroot_cert_issue(&t, key, issuer, ikey, &leaf);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_new(&chain);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_push(chain, leaf);
+    if (err == ALTROOT_OK)
+        err = altroot_tls_server_new(chain, key, out);
+    altroot_certs_free(chain);
+    altroot_cert_free(leaf);
+    altroot_key_free(key);
+    return err;
+}
+
+static altroot_err write_pem(const char *path, altroot_cert *cert)
+{
+    altroot_certs *l = NULL;
+    altroot_bytes pem = ALTROOT_BYTES_INIT;
+    altroot_err err = altroot_certs_new(&l);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_push(l, cert);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_to_pem(l, &pem);
+    FILE *f = err == ALTROOT_OK ? fopen(path, "wb") : NULL;
+    if (err == ALTROOT_OK && f == NULL)
+        err = ALTROOT_E_IO;
+    if (f != NULL && (fwrite(pem.ptr, 1, pem.len, f) != pem.len || fclose(f) != 0))
+        err = ALTROOT_E_IO;
+    altroot_bytes_clear(&pem);
+    altroot_certs_free(l);
+    return err;
+}
+
+typedef struct demo_dir {
+    char root[64], anchors[96], local_ca[128], home_pem[160], web_pem[128];
+} demo_dir;
+
+/* The demo's trust store on disk: anchors/local-ca/home-ca.pem, and a stand-in Web PKI bundle. */
+static altroot_err write_store(demo_dir *d, const pki *p)
+{
+    snprintf(d->root, sizeof d->root, "/tmp/altroot-demo-XXXXXX");
+    if (mkdtemp(d->root) == NULL)
+        return ALTROOT_E_IO;
+    snprintf(d->anchors, sizeof d->anchors, "%s/anchors", d->root);
+    snprintf(d->local_ca, sizeof d->local_ca, "%s/local-ca", d->anchors);
+    snprintf(d->home_pem, sizeof d->home_pem, "%s/home-ca.pem", d->local_ca);
+    snprintf(d->web_pem, sizeof d->web_pem, "%s/webpki-demo.pem", d->root);
+    if (mkdir(d->anchors, 0700) != 0 || mkdir(d->local_ca, 0700) != 0)
+        return ALTROOT_E_IO;
+    altroot_err err = write_pem(d->home_pem, p->home_ca);
+    return err != ALTROOT_OK ? err : write_pem(d->web_pem, p->web_root);
+}
+
+static void remove_store(const demo_dir *d)
+{
+    unlink(d->home_pem);
+    unlink(d->web_pem);
+    rmdir(d->local_ca);
+    rmdir(d->anchors);
+    rmdir(d->root);
+}
+
+static const char page[] = "<!doctype html><title>altroot demo device</title>"
+                           "<h1>altroot demo device</h1><p>Served over loopback.</p>\n";
+
+/* Run one case; returns whether its verdict is the expected one. */
+static bool run_case(size_t n, const demo_case *dc, const pki *p, const altroot_trust_store *st,
+                     altroot_time at, bool json, altroot_err *fatal)
+{
+    altroot_tls_server *srv = NULL;
+    loopback lb;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    altroot_err err = dc->issuer == PLAIN ? ALTROOT_OK : make_server(p, dc, at, &srv);
+    if (err == ALTROOT_OK)
+        err = loopback_start(&lb, srv, page);
+    if (err == ALTROOT_OK) {
+        char url[128];
+        snprintf(url, sizeof url, "https://%s:%u/", dc->connect_host, (unsigned)lb.port);
+        altroot_connect_options o = {st, at, 5000};
+        err = altroot_connect(url, &o, &v);
+        loopback_stop(&lb);
+    }
+    bool ok = err == ALTROOT_OK && v.decision == dc->expect && v.cert_class == dc->expect_class;
+    if (err == ALTROOT_OK && !json) {
+        printf("\n[%zu] %s\n", n, dc->title);
+        err = altroot_verdict_print(&v, stdout);
+        printf("  => %s, class %d: %s\n", altroot_decision_name(v.decision), v.cert_class,
+               ok ? "as expected" : "NOT AS EXPECTED");
+    } else if (err == ALTROOT_OK) {
+        printf("%s", n > 1 ? ",\n" : "");
+        err = altroot_verdict_print_json(&v, stdout);
+    }
+    *fatal = err;
+    altroot_verdict_clear(&v);
+    altroot_tls_server_free(srv);
+    return ok;
+}
+
+static int run_all(const pki *p, const demo_dir *d, const cli_common *c)
+{
+    cli_common sc = *c;
+    sc.anchors = d->anchors;
+    sc.webpki = d->web_pem;
+    altroot_trust_store *st = cli_load_store(&sc);
+    if (st == NULL)
+        return EXIT_USAGE;
+    size_t passed = 0, total = sizeof cases / sizeof cases[0];
+    altroot_err fatal = ALTROOT_OK;
+    if (c->json)
+        printf("[\n");
+    for (size_t i = 0; i < total && fatal == ALTROOT_OK; i++)
+        passed += run_case(i + 1, &cases[i], p, st, c->at, c->json, &fatal);
+    if (c->json)
+        printf("]\n");
+    altroot_trust_store_free(st);
+    if (fatal != ALTROOT_OK) {
+        cli_error("demo", fatal);
+        return EXIT_USAGE;
+    }
+    if (!c->json)
+        printf("\nDemo: %zu of %zu verdicts as expected.\n", passed, total);
+    return passed == total ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    cli_common c = {0};
+    for (int i = 1; i < argc; i++) {
+        int r = cli_common_option(&c, argc, argv, &i);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r == 0 || c.anchors != NULL || c.webpki != NULL) {
+            fprintf(stderr, "usage: altroot demo [--at TIME] [--json]\n");
+            return strcmp(argv[i], "--help") == 0 ? EXIT_VERIFIED : EXIT_USAGE;
+        }
+    }
+    if (!c.at_given)
+        c.at = altroot_time_now();
+    pki p;
+    demo_dir d;
+    altroot_err err = pki_make(&p, c.at);
+    if (err == ALTROOT_OK)
+        err = write_store(&d, &p);
+    int rc = err == ALTROOT_OK ? run_all(&p, &d, &c) : EXIT_USAGE;
+    if (err != ALTROOT_OK)
+        cli_error("demo", err);
+    else
+        remove_store(&d);
+    pki_free(&p);
+    return rc;
+}

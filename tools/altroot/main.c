@@ -1,0 +1,52 @@
+/* altroot: one command with subcommands, in the style of openssl and git. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"connect", cmd_connect, "connect to https://host[:port] and say what its certificate proves"},
+    {"demo", cmd_demo, "run loopback HTTPS servers of each certificate class and judge each"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: altroot <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\ncommon options: --anchors DIR  --at TIME (RFC 3339)  --json  --timeout SEC\n"
+                 "exit codes: 0 verified/trusted, 1 not verified, 2 usage or unreadable input\n"
+                 "`altroot <command> --help` describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* A peer that closes early must give an error on write, not kill the process. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_VERIFIED;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("altroot %s\n", ALTROOT_VERSION_STRING);
+        return EXIT_VERIFIED;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "altroot: unknown command \"%s\"\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

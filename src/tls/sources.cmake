@@ -1,0 +1,1 @@
+list(APPEND ALTROOT_SOURCES tls/url.c tls/net.c tls/evaluate.c tls/connect.c)

@@ -1,0 +1,1 @@
+altroot_unit_test(x509 test_x509.c)

@@ -1,0 +1,145 @@
+#include <string.h>
+
+#include "testutil.h"
+
+static void cursor_reads_in_order_and_stops_at_the_end(void **state)
+{
+    (void)state;
+    const uint8_t data[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
+    altroot_cursor c;
+    altroot_cursor_init(&c, (altroot_span){data, sizeof data});
+    assert_int_equal(altroot_cursor_u8(&c), 0x01);
+    assert_int_equal(altroot_cursor_be16(&c), 0x0203);
+    assert_int_equal(altroot_cursor_le16(&c), 0x0504);
+    assert_int_equal(altroot_cursor_remaining(&c), 4);
+    assert_int_equal(altroot_cursor_peek_u8(&c), 0x06);
+    assert_int_equal(altroot_cursor_be32(&c), 0x06070809);
+    assert_ok(altroot_cursor_finish(&c));
+}
+
+static void short_reads_are_sticky_errors(void **state)
+{
+    (void)state;
+    const uint8_t data[] = {0xAA, 0xBB, 0xCC};
+    altroot_cursor c;
+    altroot_cursor_init(&c, (altroot_span){data, sizeof data});
+    assert_int_equal(altroot_cursor_be32(&c), 0);
+    assert_int_equal(c.err, ALTROOT_E_TRUNCATED);
+    /* Once failed, every read gives zero, even one that would fit. */
+    assert_int_equal(altroot_cursor_u8(&c), 0);
+    altroot_span s = altroot_cursor_span(&c, 1);
+    assert_null(s.ptr);
+    assert_int_equal(altroot_cursor_remaining(&c), 0);
+    assert_int_equal(altroot_cursor_finish(&c), ALTROOT_E_TRUNCATED);
+}
+
+static void huge_lengths_do_not_wrap(void **state)
+{
+    (void)state;
+    const uint8_t data[] = {1, 2, 3, 4};
+    altroot_cursor c;
+    altroot_cursor_init(&c, (altroot_span){data, sizeof data});
+    altroot_cursor_u8(&c);
+    altroot_span s = altroot_cursor_span(&c, SIZE_MAX);
+    assert_null(s.ptr);
+    assert_int_equal(c.err, ALTROOT_E_TRUNCATED);
+}
+
+static void trailing_bytes_are_reported(void **state)
+{
+    (void)state;
+    const uint8_t data[] = {1, 2};
+    altroot_cursor c;
+    altroot_cursor_init(&c, (altroot_span){data, sizeof data});
+    altroot_cursor_u8(&c);
+    assert_int_equal(altroot_cursor_finish(&c), ALTROOT_E_TRAILING_DATA);
+}
+
+static void le64_and_be64(void **state)
+{
+    (void)state;
+    const uint8_t d[16] = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8};
+    altroot_cursor c;
+    altroot_cursor_init(&c, (altroot_span){d, sizeof d});
+    assert_true(altroot_cursor_be64(&c) == 0x0102030405060708ULL);
+    assert_true(altroot_cursor_le64(&c) == 0x0807060504030201ULL);
+    assert_ok(altroot_cursor_finish(&c));
+}
+
+static void bytes_grow_and_fail_cleanly(void **state)
+{
+    (void)state;
+    altroot_bytes b = ALTROOT_BYTES_INIT;
+    for (int i = 0; i < 1000; i++)
+        assert_ok(altroot_bytes_append_u8(&b, (uint8_t)i));
+    assert_int_equal(b.len, 1000);
+    assert_int_equal(b.ptr[999], (uint8_t)999);
+    assert_int_equal(altroot_bytes_reserve(&b, ALTROOT_BYTES_MAX), ALTROOT_E_TOO_LARGE);
+    assert_int_equal(altroot_bytes_reserve(&b, SIZE_MAX), ALTROOT_E_TOO_LARGE);
+    altroot_bytes_clear(&b);
+    assert_null(b.ptr);
+    altroot_bytes_clear(NULL);
+
+    testutil_install_allocator();
+    testutil_fail_after(1);
+    assert_int_equal(altroot_bytes_append(&b, "x", 1), ALTROOT_E_NOMEM);
+    assert_int_equal(b.len, 0);
+    testutil_fail_after(0);
+    altroot_set_allocator(NULL);
+}
+
+static void hex_round_trip_and_rejects(void **state)
+{
+    (void)state;
+    const uint8_t d[] = {0x00, 0xAB, 0xff};
+    char hex[7];
+    altroot_hex_encode((altroot_span){d, 3}, hex);
+    assert_string_equal(hex, "00abff");
+    altroot_bytes b = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_hex_decode("00ABff", &b));
+    assert_memory_equal(b.ptr, d, 3);
+    assert_int_equal(altroot_hex_decode("abc", &b), ALTROOT_E_MALFORMED);
+    assert_int_equal(altroot_hex_decode("zz", &b), ALTROOT_E_MALFORMED);
+    assert_int_equal(b.len, 3); /* untouched on error */
+    altroot_bytes_clear(&b);
+}
+
+static void spans_compare(void **state)
+{
+    (void)state;
+    const uint8_t a[] = {1, 2, 3}, b[] = {1, 2, 4};
+    assert_true(altroot_span_equal_ct((altroot_span){a, 3}, (altroot_span){a, 3}));
+    assert_false(altroot_span_equal_ct((altroot_span){a, 3}, (altroot_span){b, 3}));
+    assert_false(altroot_span_equal_ct((altroot_span){a, 3}, (altroot_span){a, 2}));
+    assert_true(altroot_span_equal((altroot_span){NULL, 0}, (altroot_span){a, 0}));
+}
+
+static void read_file_limits(void **state)
+{
+    (void)state;
+    altroot_bytes b = ALTROOT_BYTES_INIT;
+    assert_int_equal(altroot_bytes_read_file(&b, "/nonexistent/altroot", 100),
+                     ALTROOT_E_NOT_FOUND);
+    assert_int_equal(altroot_bytes_read_file(&b, "/", 100), ALTROOT_E_IO);
+    assert_ok(altroot_bytes_read_file(&b, testutil_data("tls/self-signed.pem"), 1 << 20));
+    assert_true(b.len > 100);
+    assert_int_equal(altroot_bytes_read_file(&b, testutil_data("tls/self-signed.pem"), 10),
+                     ALTROOT_E_TOO_LARGE);
+    altroot_bytes_clear(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cursor_reads_in_order_and_stops_at_the_end),
+        cmocka_unit_test(short_reads_are_sticky_errors),
+        cmocka_unit_test(huge_lengths_do_not_wrap),
+        cmocka_unit_test(trailing_bytes_are_reported),
+        cmocka_unit_test(le64_and_be64),
+        cmocka_unit_test(bytes_grow_and_fail_cleanly),
+        cmocka_unit_test(hex_round_trip_and_rejects),
+        cmocka_unit_test(spans_compare),
+        cmocka_unit_test(read_file_limits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

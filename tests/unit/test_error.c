@@ -1,0 +1,70 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static const struct {
+    altroot_err code;
+    const char *name;
+} all[] = {
+#define E_(name, value, msg) {ALTROOT_##name, #name},
+    ALTROOT_ERROR_LIST(E_)
+#undef E_
+};
+
+static void every_code_has_a_unique_name_and_message(void **state)
+{
+    (void)state;
+    size_t n = sizeof all / sizeof all[0];
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(altroot_error_name(all[i].code), all[i].name);
+        assert_string_not_equal(altroot_strerror(all[i].code), "unknown error");
+        for (size_t j = i + 1; j < n; j++) {
+            assert_int_not_equal(all[i].code, all[j].code);
+            assert_string_not_equal(all[i].name, all[j].name);
+        }
+    }
+    assert_string_equal(altroot_strerror((altroot_err)12345), "unknown error");
+    assert_string_equal(altroot_error_name((altroot_err)12345), "E_UNKNOWN");
+}
+
+static void categories_follow_the_numbering(void **state)
+{
+    (void)state;
+    assert_string_equal(altroot_error_category(ALTROOT_OK), "ok");
+    assert_string_equal(altroot_error_category(ALTROOT_E_USAGE), "usage");
+    assert_string_equal(altroot_error_category(ALTROOT_E_IO), "io");
+    assert_string_equal(altroot_error_category(ALTROOT_E_DER), "malformed");
+    assert_string_equal(altroot_error_category(ALTROOT_E_SIGNATURE), "signature");
+    assert_string_equal(altroot_error_category(ALTROOT_E_NAME_MISMATCH), "policy");
+    assert_string_equal(altroot_error_category(ALTROOT_E_NOMEM), "internal");
+}
+
+/* docs/errors.md is the published list: every code must appear there with its number. */
+static void documentation_lists_every_code(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../../docs/errors.md", getenv("ALTROOT_TEST_DATA"));
+    altroot_bytes doc = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_bytes_read_file(&doc, path, 1 << 20));
+    assert_ok(altroot_bytes_append_u8(&doc, 0));
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        char row[128];
+        snprintf(row, sizeof row, "| %d | `%s` |", (int)all[i].code, all[i].name);
+        if (strstr((const char *)doc.ptr, row) == NULL)
+            fail_msg("docs/errors.md lacks the row \"%s\"", row);
+    }
+    altroot_bytes_clear(&doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_code_has_a_unique_name_and_message),
+        cmocka_unit_test(categories_follow_the_numbering),
+        cmocka_unit_test(documentation_lists_every_code),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,198 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char g_dir[64];
+
+static void copy_file(const char *from, const char *to)
+{
+    altroot_bytes b = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_bytes_read_file(&b, from, 1 << 20));
+    FILE *f = fopen(to, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b.ptr, 1, b.len, f), b.len);
+    fclose(f);
+    altroot_bytes_clear(&b);
+}
+
+static const char *path(const char *rel)
+{
+    static char buf[512];
+    snprintf(buf, sizeof buf, "%s/%s", g_dir, rel);
+    return buf;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(g_dir, sizeof g_dir, "/tmp/altroot-store-XXXXXX");
+    if (mkdtemp(g_dir) == NULL)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir); /* our own mkdtemp path */
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static altroot_trust_store *load(const char *webpki)
+{
+    altroot_trust_options o = {g_dir, webpki};
+    altroot_trust_store *s = NULL;
+    assert_ok(altroot_trust_store_load(&o, &s));
+    return s;
+}
+
+static void loads_each_kind_and_reports_bad_files_by_name(void **state)
+{
+    (void)state;
+    mkdir(path("local-ca"), 0700);
+    mkdir(path("devid-ca"), 0700);
+    mkdir(path("fdo-owner"), 0700);
+    copy_file(testutil_data("tls/local-ca.pem"), path("local-ca/home.pem"));
+    copy_file(testutil_data("tls/self-signed.der"), path("devid-ca/maker.der"));
+    copy_file(testutil_data("tls/bad-base64.pem"), path("devid-ca/broken.pem"));
+    copy_file(testutil_data("tls/garbage.txt"), path("fdo-owner/garbage.txt"));
+    altroot_trust_store *s = load("");
+    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_LOCAL_CA)),
+                     1);
+    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_DEVID_CA)),
+                     1);
+    assert_string_equal(altroot_trust_store_cert_file(s, ALTROOT_ANCHOR_LOCAL_CA, 0),
+                        path("local-ca/home.pem"));
+    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_WEBPKI)), 0);
+    const altroot_failures *p = altroot_trust_store_problems(s);
+    assert_int_equal(p->count, 2);
+    assert_int_equal(p->items[0].code, ALTROOT_E_ANCHOR_FILE);
+    assert_string_equal(p->items[0].where, path("devid-ca/broken.pem"));
+    assert_non_null(strstr(p->items[0].detail, "E_PEM"));
+    assert_string_equal(p->items[1].where, path("fdo-owner/garbage.txt"));
+    assert_int_equal(altroot_trust_store_warnings(s)->count, 0); /* home CA is constrained */
+    altroot_trust_store_free(s);
+}
+
+static void bare_public_keys_for_fdo_kinds(void **state)
+{
+    (void)state;
+    mkdir(path("fdo-owner"), 0700);
+    unlink(path("fdo-owner/garbage.txt"));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "openssl pkey -in '%s' -pubout -out '%s' 2>/dev/null",
+             testutil_data("tls/leaf.key"), path("fdo-owner/owner.pub.pem"));
+    assert_int_equal(system(cmd), 0);
+    altroot_trust_store *s = load("");
+    assert_int_equal(altroot_trust_store_key_count(s, ALTROOT_ANCHOR_FDO_OWNER), 1);
+    assert_non_null(altroot_trust_store_key(s, ALTROOT_ANCHOR_FDO_OWNER, 0));
+    assert_null(altroot_trust_store_key(s, ALTROOT_ANCHOR_FDO_OWNER, 1));
+    altroot_trust_store_free(s);
+}
+
+static void unknown_directories_and_pins_are_problems(void **state)
+{
+    (void)state;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", g_dir);
+    assert_int_equal(system(cmd), 0);
+    mkdir(path("localca"), 0700); /* misspelt kind */
+    mkdir(path("pins"), 0700);
+    copy_file(testutil_data("tls/garbage.txt"), path("pins/device.json"));
+    copy_file(testutil_data("tls/garbage.txt"), path("README"));
+    altroot_trust_store *s = load("");
+    const altroot_failures *p = altroot_trust_store_problems(s);
+    assert_int_equal(p->count, 3);
+    assert_string_equal(p->items[0].where, path("README"));
+    assert_string_equal(p->items[1].where, path("localca"));
+    assert_string_equal(p->items[2].where, path("pins/device.json"));
+    assert_non_null(strstr(p->items[2].detail, "E_UNSUPPORTED"));
+    altroot_trust_store_free(s);
+}
+
+static void unconstrained_local_ca_is_a_warning(void **state)
+{
+    (void)state;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", g_dir);
+    assert_int_equal(system(cmd), 0);
+    mkdir(path("local-ca"), 0700);
+    copy_file(testutil_data("tls/self-signed.pem"), path("local-ca/wide.pem"));
+    altroot_trust_store *s = load("");
+    assert_int_equal(altroot_trust_store_problems(s)->count, 0);
+    assert_int_equal(altroot_trust_store_warnings(s)->count, 1);
+    assert_non_null(strstr(altroot_trust_store_warnings(s)->items[0], "no name constraints"));
+    altroot_trust_store_free(s);
+}
+
+static void webpki_bundle_sources(void **state)
+{
+    (void)state;
+    altroot_trust_store *s = load(testutil_data("tls/local-ca.pem"));
+    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_WEBPKI)), 1);
+    altroot_trust_store_free(s);
+    /* An explicit bundle that is missing is a problem; the absent default is only a warning. */
+    s = load("/nonexistent/bundle.pem");
+    assert_int_equal(altroot_trust_store_problems(s)->count, 1);
+    altroot_trust_store_free(s);
+}
+
+static void missing_directory_fails(void **state)
+{
+    (void)state;
+    altroot_trust_options o = {"/nonexistent/anchors", ""};
+    altroot_trust_store *s = NULL;
+    assert_int_equal(altroot_trust_store_load(&o, &s), ALTROOT_E_NOT_FOUND);
+    assert_null(s);
+    assert_string_equal(altroot_anchor_kind_name(ALTROOT_ANCHOR_MATTER_FABRIC), "matter-fabric");
+    assert_string_equal(altroot_anchor_kind_name((altroot_anchor_kind)99), "unknown");
+}
+
+static void load_survives_allocation_failures(void **state)
+{
+    (void)state;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", g_dir);
+    assert_int_equal(system(cmd), 0);
+    mkdir(path("local-ca"), 0700);
+    mkdir(path("devid-ca"), 0700);
+    copy_file(testutil_data("tls/local-ca.pem"), path("local-ca/home.pem"));
+    copy_file(testutil_data("tls/bad-base64.pem"), path("devid-ca/broken.pem"));
+    testutil_install_allocator();
+    for (long n = 1; n < 100000; n++) {
+        altroot_trust_options o = {g_dir, testutil_data("tls/self-signed.pem")};
+        altroot_trust_store *s = NULL;
+        testutil_fail_after(n);
+        altroot_err err = altroot_trust_store_load(&o, &s);
+        int failed = testutil_alloc_failed();
+        testutil_fail_after(0);
+        if (!failed) {
+            assert_ok(err);
+            assert_int_equal(altroot_trust_store_problems(s)->count, 1);
+            altroot_trust_store_free(s);
+            break;
+        }
+        assert_int_equal(err, ALTROOT_E_NOMEM);
+        assert_null(s);
+    }
+    altroot_set_allocator(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(loads_each_kind_and_reports_bad_files_by_name),
+        cmocka_unit_test(bare_public_keys_for_fdo_kinds),
+        cmocka_unit_test(unknown_directories_and_pins_are_problems),
+        cmocka_unit_test(unconstrained_local_ca_is_a_warning),
+        cmocka_unit_test(webpki_bundle_sources),
+        cmocka_unit_test(missing_directory_fails),
+        cmocka_unit_test(load_survives_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,202 @@
+/* The decision table (docs/decisions.md), row by row, and the JSON report. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "testutil.h"
+
+static altroot_root_result *root(altroot_verdict *v, const char *name, altroot_root_status st)
+{
+    altroot_root_result *r = NULL;
+    assert_ok(altroot_verdict_add_root(v, name, ALTROOT_MODE_BASELINE, &r));
+    r->status = st;
+    return r;
+}
+
+static void bind(altroot_verdict *v, const char *method)
+{
+    v->name.bound = true;
+    assert_ok(altroot_set_string(&v->name.method, method));
+    assert_ok(altroot_set_string(&v->name.name, "printer.home.arpa"));
+}
+
+static void decide(altroot_verdict *v, altroot_decision d, int rule)
+{
+    assert_ok(altroot_verdict_decide(v));
+    assert_int_equal(v->decision, d);
+    assert_int_equal(v->rule, rule);
+    assert_non_null(v->message);
+}
+
+static void rule1_failed_evidence_beats_everything(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
+    altroot_root_result *m = root(&v, "matter", ALTROOT_ROOT_FAILED);
+    m->evidence = true;
+    assert_ok(altroot_failures_add(&m->failures, ALTROOT_E_SIGNATURE, "binding", "bad sig"));
+    bind(&v, "san-dns");
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 1);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_SIGNATURE));
+    assert_non_null(strstr(v.message, "forged"));
+    altroot_verdict_clear(&v);
+}
+
+static void rule3_ownership_with_bound_name(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    root(&v, "webpki", ALTROOT_ROOT_NOT_APPLICABLE);
+    altroot_root_result *r = root(&v, "local-ca", ALTROOT_ROOT_VERIFIED);
+    r->ownership = true;
+    bind(&v, "san-dns");
+    decide(&v, ALTROOT_DECISION_TRUSTED, 3);
+    assert_int_equal(v.failures.count, 0);
+    altroot_verdict_clear(&v);
+    /* Ownership without a bound name is not enough. */
+    altroot_verdict_init(&v);
+    r = root(&v, "local-ca", ALTROOT_ROOT_VERIFIED);
+    r->ownership = true;
+    v.cert_class = 5;
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 7);
+    altroot_verdict_clear(&v);
+}
+
+static void rule4_webpki(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
+    root(&v, "local-ca", ALTROOT_ROOT_NOT_APPLICABLE);
+    bind(&v, "san-dns");
+    decide(&v, ALTROOT_DECISION_TRUSTED, 4);
+    altroot_verdict_clear(&v);
+}
+
+static void rules5_and_6_attestation_with_and_without_pin(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    altroot_root_result *r = root(&v, "devid", ALTROOT_ROOT_VERIFIED);
+    r->attestation = true;
+    r->evidence = true;
+    decide(&v, ALTROOT_DECISION_ATTESTED, 6);
+    altroot_verdict_clear(&v);
+    altroot_verdict_init(&v);
+    r = root(&v, "devid", ALTROOT_ROOT_VERIFIED);
+    r->attestation = true;
+    bind(&v, "pin");
+    decide(&v, ALTROOT_DECISION_TRUSTED, 5);
+    altroot_verdict_clear(&v);
+}
+
+static void rule7_messages_by_class(void **state)
+{
+    (void)state;
+    const struct {
+        int cls;
+        const char *needle;
+    } cases[] = {{0, "does not use HTTPS"}, {3, "self-signed"}, {4, "do not trust"},
+                 {5, "local CA"},           {6, "Web PKI"},     {-1, "No secure connection"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        altroot_verdict v;
+        altroot_verdict_init(&v);
+        v.cert_class = cases[i].cls;
+        altroot_root_result *r = root(&v, cases[i].cls == 6 ? "webpki" : "local-ca",
+                                      cases[i].cls >= 5 ? ALTROOT_ROOT_FAILED
+                                                        : ALTROOT_ROOT_NOT_APPLICABLE);
+        assert_ok(altroot_failures_add(&r->failures, ALTROOT_E_CERT_EXPIRED, "chain[0]", NULL));
+        decide(&v, ALTROOT_DECISION_UNTRUSTED, 7);
+        if (strstr(v.message, cases[i].needle) == NULL)
+            fail_msg("class %d: \"%s\" lacks \"%s\"", cases[i].cls, v.message, cases[i].needle);
+        assert_true(altroot_failures_has(&v.failures, ALTROOT_E_CERT_EXPIRED));
+        assert_int_equal(altroot_failures_has(&v.failures, ALTROOT_E_NOT_TRUSTED),
+                         cases[i].cls < 5);
+        altroot_verdict_clear(&v);
+    }
+}
+
+static void json_report_has_the_documented_fields(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_set_string(&v.target, "https://printer.home.arpa/"));
+    v.at = 1795849200;
+    v.cert_class = 5;
+    altroot_root_result *r = root(&v, "local-ca", ALTROOT_ROOT_VERIFIED);
+    r->ownership = true;
+    assert_ok(altroot_facts_add(&r->owned, "authority", "CN=Home CA"));
+    assert_ok(altroot_set_string(&r->anchor, "CN=Home CA"));
+    bind(&v, "san-dns");
+    assert_ok(altroot_set_string(&v.name.by, "local-ca"));
+    assert_ok(altroot_strlist_add(&v.warnings, "a \"quoted\"\nwarning"));
+    assert_ok(altroot_verdict_decide(&v));
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_ok(altroot_verdict_print_json(&v, f));
+    rewind(f);
+    json_error_t jerr;
+    json_t *doc = json_loadf(f, 0, &jerr);
+    fclose(f);
+    assert_non_null(doc);
+    assert_int_equal(json_integer_value(json_object_get(doc, "altroot_report")), 1);
+    assert_string_equal(json_string_value(json_object_get(doc, "decision")), "trusted");
+    assert_int_equal(json_integer_value(json_object_get(doc, "rule")), 3);
+    assert_string_equal(json_string_value(json_object_get(doc, "at")), "2026-11-28T07:00:00Z");
+    json_t *cls = json_object_get(doc, "certificate_class");
+    assert_int_equal(json_integer_value(json_object_get(cls, "class")), 5);
+    assert_true(json_is_null(json_object_get(cls, "lifted_to")));
+    json_t *nb = json_object_get(doc, "name_binding");
+    assert_true(json_is_true(json_object_get(nb, "bound")));
+    assert_string_equal(json_string_value(json_object_get(nb, "method")), "san-dns");
+    json_t *r0 = json_array_get(json_object_get(doc, "roots"), 0);
+    assert_string_equal(json_string_value(json_object_get(r0, "status")), "verified");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r0, "ownership"), "authority")),
+        "CN=Home CA");
+    assert_true(json_is_null(json_object_get(r0, "attestation")));
+    assert_string_equal(json_string_value(json_array_get(json_object_get(doc, "warnings"), 0)),
+                        "a \"quoted\"\nwarning");
+    json_decref(doc);
+    altroot_verdict_clear(&v);
+}
+
+static void text_report_prints(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    v.cert_class = 0;
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 7);
+    FILE *f = tmpfile();
+    assert_ok(altroot_verdict_print(&v, f));
+    char buf[4096];
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "Decision:     untrusted (rule 7)"));
+    assert_non_null(strstr(buf, "E_NOT_TRUSTED (503)"));
+    altroot_verdict_clear(&v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rule1_failed_evidence_beats_everything),
+        cmocka_unit_test(rule3_ownership_with_bound_name),
+        cmocka_unit_test(rule4_webpki),
+        cmocka_unit_test(rules5_and_6_attestation_with_and_without_pin),
+        cmocka_unit_test(rule7_messages_by_class),
+        cmocka_unit_test(json_report_has_the_documented_fields),
+        cmocka_unit_test(text_report_prints),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,29 @@
+/* Helpers shared by the cmocka unit tests. */
+#ifndef ALTROOT_TESTUTIL_H
+#define ALTROOT_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <altroot/altroot.h>
+
+/* Allocation failure injection: after testutil_fail_after(n), the nth allocation from now
+ * fails (n = 1: the next one); 0 disables. testutil_alloc_count() counts allocations made since
+ * the hook was installed. */
+void testutil_install_allocator(void);
+void testutil_fail_after(long n);
+long testutil_alloc_count(void);
+int testutil_alloc_failed(void);
+
+/* Path of a file under tests/data (static buffer). */
+const char *testutil_data(const char *name);
+/* Path under ../shared/vectors, or NULL when the shared folder is absent. */
+const char *testutil_shared(const char *rel);
+
+#define assert_ok(expr) assert_int_equal((expr), ALTROOT_OK)
+
+#endif

@@ -7,6 +7,7 @@
  * against the decision it must give.
  */
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -196,7 +197,7 @@ static bool run_case(size_t n, const demo_case *dc, const pki *p, const altroot_
     altroot_verdict_init(&v);
     altroot_err err = dc->issuer == PLAIN ? ALTROOT_OK : make_server(p, dc, at, &srv);
     if (err == ALTROOT_OK)
-        err = loopback_start(&lb, srv, page);
+        err = loopback_start(&lb, srv, page, AF_INET);
     if (err == ALTROOT_OK) {
         char url[128];
         snprintf(url, sizeof url, "https://%s:%u/", dc->connect_host, (unsigned)lb.port);

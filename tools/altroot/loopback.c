@@ -55,24 +55,42 @@ static void *serve(void *arg)
     return NULL;
 }
 
-altroot_err loopback_start(loopback *lb, altroot_tls_server *tls, const char *body)
+static int listen_loopback(int family, uint16_t *port)
+{
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_storage ss = {0};
+    socklen_t len;
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_addr = in6addr_loopback;
+        len = sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        s4->sin_family = AF_INET;
+        s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        len = sizeof *s4;
+    }
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 16) != 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                     : ((struct sockaddr_in *)&ss)->sin_port);
+    return fd;
+}
+
+altroot_err loopback_start(loopback *lb, altroot_tls_server *tls, const char *body, int family)
 {
     memset(lb, 0, sizeof *lb);
     lb->tls = tls;
     lb->body = body;
-    lb->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    lb->listen_fd = listen_loopback(family, &lb->port);
     if (lb->listen_fd < 0)
         return ALTROOT_E_IO;
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    if (bind(lb->listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-        listen(lb->listen_fd, 16) != 0 ||
-        getsockname(lb->listen_fd, (struct sockaddr *)&sa, &len) != 0) {
-        close(lb->listen_fd);
-        return ALTROOT_E_IO;
-    }
-    lb->port = ntohs(sa.sin_port);
     atomic_init(&lb->stop, false);
     if (pthread_create(&lb->thread, NULL, serve, lb) != 0) {
         close(lb->listen_fd);

@@ -18,8 +18,9 @@ typedef struct loopback {
     bool running;
 } loopback;
 
-/* Listen on 127.0.0.1 with an ephemeral port and serve until loopback_stop(). */
-altroot_err loopback_start(loopback *lb, altroot_tls_server *tls, const char *body);
+/* Listen on 127.0.0.1 (family AF_INET) or ::1 (AF_INET6) with an ephemeral port and serve
+ * until loopback_stop(). */
+altroot_err loopback_start(loopback *lb, altroot_tls_server *tls, const char *body, int family);
 void loopback_stop(loopback *lb);
 
 #endif

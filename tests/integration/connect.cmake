@@ -1,0 +1,2 @@
+altroot_integration_test(connect_openssl connect_openssl.sh)
+altroot_integration_test(cli cli.sh)

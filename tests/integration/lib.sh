@@ -1,0 +1,63 @@
+# Shared by the integration scripts: a temporary work folder, background servers that are
+# always stopped, and checks that count passes and failures.
+set -u
+WORK=$(mktemp -d /tmp/altroot-it-XXXXXX)
+PIDS=()
+PASS=0
+FAIL=0
+
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $1"; }
+
+# expect_exit NAME CODE -- command...
+expect_exit() {
+    local name=$1 code=$2
+    shift 3
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    local rc=$?
+    if [ "$rc" -eq "$code" ]; then ok "$name (exit $rc)"; else
+        not_ok "$name: exit $rc, expected $code"; sed 's/^/  | /' "$WORK/err" "$WORK/out" | head -20
+    fi
+}
+
+# expect_json NAME JQ-EXPR: the last command's stdout satisfies the jq boolean expression.
+expect_json() {
+    if jq -e "$2" "$WORK/out" >/dev/null 2>&1; then ok "$1"; else
+        not_ok "$1: jq '$2' is false"; jq -c '{decision,rule,certificate_class,failures:[.failures[].name]}' "$WORK/out" 2>&1 | head -5
+    fi
+}
+
+# expect_stderr NAME REGEX
+expect_stderr() {
+    if grep -Eq "$2" "$WORK/err"; then ok "$1"; else not_ok "$1: stderr lacks /$2/"; sed 's/^/  | /' "$WORK/err" | head -5; fi
+}
+
+# start_s_server ADDR CERT KEY: starts `openssl s_server` on an ephemeral port; sets PORT.
+start_s_server() {
+    local log="$WORK/s_server.$RANDOM.log"
+    openssl s_server -accept "$1:0" -cert "$2" -key "$3" -www -naccept 1000 >"$log" 2>&1 &
+    PIDS+=($!)
+    wait_port "$log"
+}
+
+wait_port() {
+    PORT=
+    for _ in $(seq 1 100); do
+        PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$1" | head -1)
+        [ -n "$PORT" ] && return 0
+        sleep 0.05
+    done
+    echo "server did not start: $(cat "$1")" >&2
+    return 1
+}
+
+finish() {
+    echo "$PASS passed, $FAIL failed"
+    [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]
+}

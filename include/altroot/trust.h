@@ -55,6 +55,14 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_trust_store_load(
     const altroot_trust_options *options, altroot_trust_store **out);
 ALTROOT_API void altroot_trust_store_free(altroot_trust_store *store);
 
+/* Add anchors of `kind` from bytes in memory (PEM or DER; bare public keys for fdo-mfr and
+ * fdo-owner), labelled `label` (copied) in reports. On error the store is unchanged, except
+ * that E_NOMEM may leave the anchors added with their labels missing. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_trust_store_add(altroot_trust_store *store,
+                                                                   altroot_anchor_kind kind,
+                                                                   const char *label,
+                                                                   altroot_span data);
+
 /* Certificates of a kind; borrowed, valid while `store` lives. Never NULL. */
 ALTROOT_API const altroot_certs *altroot_trust_store_certs(const altroot_trust_store *store,
                                                            altroot_anchor_kind kind);

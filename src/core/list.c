@@ -10,7 +10,7 @@
 /* Longest detail line kept; longer ones are cut (details are for people, not parsers). */
 #define DETAIL_MAX 512
 
-static char *vformat(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static char *vformat(const char *fmt, va_list ap)
 {
     char tmp[DETAIL_MAX];
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);

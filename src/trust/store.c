@@ -82,31 +82,39 @@ static altroot_err warn_local_ca(altroot_trust_store *s, const altroot_cert *c, 
 }
 
 /* Certificates first; the key kinds also take bare public keys. */
-static altroot_err load_file(altroot_trust_store *s, altroot_anchor_kind kind, const char *path)
+altroot_err altroot_trust_store_add(altroot_trust_store *s, altroot_anchor_kind kind,
+                                    const char *label, altroot_span data)
 {
+    ENSURE(s != NULL && label != NULL && (unsigned)kind < ALTROOT_ANCHOR_KIND_COUNT,
+           ALTROOT_E_INTERNAL);
+    ENSURE(kind != ALTROOT_ANCHOR_PINS, ALTROOT_E_UNSUPPORTED);
     kind_set *ks = &s->kinds[kind];
-    altroot_bytes data = ALTROOT_BYTES_INIT;
-    altroot_err err = altroot_bytes_read_file(&data, path, ALTROOT_CERT_FILE_MAX);
-    if (err != ALTROOT_OK)
-        return err == ALTROOT_E_NOMEM ? err : problem(s, err, path);
     size_t before = altroot_certs_count(ks->certs);
-    err = altroot_certs_parse(ks->certs, altroot_bytes_span(&data));
-    if (err != ALTROOT_OK && kind_holds_keys(kind)) {
+    altroot_err err = altroot_certs_parse(ks->certs, data);
+    if (err != ALTROOT_OK && err != ALTROOT_E_NOMEM && kind_holds_keys(kind)) {
         altroot_key *key = NULL;
-        if (altroot_key_parse_public(altroot_bytes_span(&data), &key) == ALTROOT_OK)
+        if (altroot_key_parse_public(data, &key) == ALTROOT_OK)
             err = add_key(ks, key);
     }
+    TRY(err);
+    for (size_t i = before; i < altroot_certs_count(ks->certs) && err == ALTROOT_OK; i++) {
+        err = altroot_strlist_add(&ks->cert_files, label);
+        if (err == ALTROOT_OK && kind == ALTROOT_ANCHOR_LOCAL_CA)
+            err = warn_local_ca(s, altroot_certs_get(ks->certs, i), label);
+    }
+    return err;
+}
+
+static altroot_err load_file(altroot_trust_store *s, altroot_anchor_kind kind, const char *path)
+{
+    altroot_bytes data = ALTROOT_BYTES_INIT;
+    altroot_err err = altroot_bytes_read_file(&data, path, ALTROOT_CERT_FILE_MAX);
+    if (err == ALTROOT_OK)
+        err = altroot_trust_store_add(s, kind, path, altroot_bytes_span(&data));
     altroot_bytes_clear(&data);
     if (err == ALTROOT_E_NOMEM)
         return err;
-    if (err != ALTROOT_OK)
-        return problem(s, err, path);
-    for (size_t i = before; i < altroot_certs_count(ks->certs); i++) {
-        TRY(altroot_strlist_add(&ks->cert_files, path));
-        if (kind == ALTROOT_ANCHOR_LOCAL_CA)
-            TRY(warn_local_ca(s, altroot_certs_get(ks->certs, i), path));
-    }
-    return ALTROOT_OK;
+    return err == ALTROOT_OK ? ALTROOT_OK : problem(s, err, path);
 }
 
 static int kind_from_dir(const char *name)

@@ -1,0 +1,2 @@
+altroot_fuzz_target(anchor_load anchor_load.c)
+altroot_fuzz_target(url url.c)

@@ -28,7 +28,10 @@ typedef struct altroot_bytes {
     size_t cap;
 } altroot_bytes;
 
-#define ALTROOT_BYTES_INIT {NULL, 0, 0}
+#define ALTROOT_BYTES_INIT                                                                         \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Largest buffer altroot_bytes will grow to (64 MiB); larger inputs fail with E_TOO_LARGE. */
 #define ALTROOT_BYTES_MAX ((size_t)64 * 1024 * 1024)

@@ -15,7 +15,10 @@ typedef struct altroot_strlist {
     size_t count;
 } altroot_strlist;
 
-#define ALTROOT_STRLIST_INIT {NULL, 0}
+#define ALTROOT_STRLIST_INIT                                                                       \
+    {                                                                                              \
+        NULL, 0                                                                                    \
+    }
 
 /* Append a copy of `s`. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_strlist_add(altroot_strlist *l, const char *s);
@@ -27,7 +30,8 @@ ALTROOT_API void altroot_strlist_clear(altroot_strlist *l);
 
 typedef struct altroot_failure {
     altroot_err code;
-    char *where;  /* owned: what was being checked, for example "chain[0]" or "anchors/local-ca/x.pem" */
+    char *where;  /* owned: what was being checked, for example "chain[0]" or
+                     "anchors/local-ca/x.pem" */
     char *detail; /* owned: one line of specifics, never NULL */
 } altroot_failure;
 
@@ -36,11 +40,14 @@ typedef struct altroot_failures {
     size_t count;
 } altroot_failures;
 
-#define ALTROOT_FAILURES_INIT {NULL, 0}
+#define ALTROOT_FAILURES_INIT                                                                      \
+    {                                                                                              \
+        NULL, 0                                                                                    \
+    }
 
 /* Record a failure; `where` may be NULL. Duplicate (code, where, detail) entries are kept once. */
-ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_failures_add(altroot_failures *l, altroot_err code,
-                                                                const char *where,
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_failures_add(altroot_failures *l,
+                                                                altroot_err code, const char *where,
                                                                 const char *detail_fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Append copies of every entry of `src`, prefixing `where` with `prefix` when given. */

@@ -14,16 +14,16 @@
 
 /* The anchor kinds of DESIGN.md; the value of each is stable. */
 #define ALTROOT_ANCHOR_KIND_LIST(X)                                                                \
-    X(MATTER_PAA, 0, "matter-paa", "Matter PAA certificates (attestation)")                       \
-    X(MATTER_CD, 1, "matter-cd", "Matter CD signing certificates (certification)")                \
-    X(MATTER_FABRIC, 2, "matter-fabric", "RCACs of fabrics you administer (ownership)")           \
-    X(FDO_MFR, 3, "fdo-mfr", "FDO manufacturer keys and device CA roots (attestation)")           \
-    X(FDO_OWNER, 4, "fdo-owner", "your FDO owner public keys (ownership)")                        \
-    X(DEVID_CA, 5, "devid-ca", "manufacturer DevID CA roots (802.1AR attestation)")               \
-    X(LDEVID_CA, 6, "ldevid-ca", "your domain CA for LDevIDs (802.1AR ownership)")                \
-    X(MUD_SIGNER, 7, "mud-signer", "trusted MUD signer roots")                                    \
-    X(LOCAL_CA, 8, "local-ca", "name-constrained local roots you installed")                      \
-    X(PINS, 9, "pins", "devices you accepted earlier (identity and name)")                        \
+    X(MATTER_PAA, 0, "matter-paa", "Matter PAA certificates (attestation)")                        \
+    X(MATTER_CD, 1, "matter-cd", "Matter CD signing certificates (certification)")                 \
+    X(MATTER_FABRIC, 2, "matter-fabric", "RCACs of fabrics you administer (ownership)")            \
+    X(FDO_MFR, 3, "fdo-mfr", "FDO manufacturer keys and device CA roots (attestation)")            \
+    X(FDO_OWNER, 4, "fdo-owner", "your FDO owner public keys (ownership)")                         \
+    X(DEVID_CA, 5, "devid-ca", "manufacturer DevID CA roots (802.1AR attestation)")                \
+    X(LDEVID_CA, 6, "ldevid-ca", "your domain CA for LDevIDs (802.1AR ownership)")                 \
+    X(MUD_SIGNER, 7, "mud-signer", "trusted MUD signer roots")                                     \
+    X(LOCAL_CA, 8, "local-ca", "name-constrained local roots you installed")                       \
+    X(PINS, 9, "pins", "devices you accepted earlier (identity and name)")                         \
     X(WEBPKI, 10, "webpki", "the system Web PKI bundle")
 
 typedef enum altroot_anchor_kind {
@@ -51,8 +51,8 @@ typedef struct altroot_trust_store altroot_trust_store;
 /* Load the store. Returns OK when the store could be built, even if some files were bad: those
  * are listed by altroot_trust_store_problems() (callers that must fail closed check it). Returns
  * E_NOT_FOUND when `dir` does not exist. Caller frees with altroot_trust_store_free(). */
-ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_trust_store_load(
-    const altroot_trust_options *options, altroot_trust_store **out);
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err
+altroot_trust_store_load(const altroot_trust_options *options, altroot_trust_store **out);
 ALTROOT_API void altroot_trust_store_free(altroot_trust_store *store);
 
 /* Add anchors of `kind` from bytes in memory (PEM or DER; bare public keys for fdo-mfr and

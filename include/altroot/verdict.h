@@ -41,18 +41,18 @@ typedef struct altroot_facts {
 } altroot_facts;
 
 typedef struct altroot_root_result {
-    char *root;                 /* owned: "webpki", "local-ca", "matter", "fdo", "devid", "mud" */
+    char *root; /* owned: "webpki", "local-ca", "matter", "fdo", "devid", "mud" */
     altroot_mode mode;
     altroot_root_status status;
-    bool evidence;              /* the peer presented this root's artefacts itself: a failure is
-                                   tampering (decision rule 1), not mere absence */
-    bool attestation;           /* attestation proved (facts in `attested`) */
-    bool ownership;             /* ownership proved by an anchor the user holds */
-    altroot_facts attested;     /* who made it */
-    altroot_facts owned;        /* who owns it */
-    char *anchor;               /* owned: subject of the anchor used, or NULL */
-    char *anchor_file;          /* owned: the trust-store file it came from, or NULL */
-    altroot_failures failures;  /* every failure of this root */
+    bool evidence;             /* the peer presented this root's artefacts itself: a failure is
+                                  tampering (decision rule 1), not mere absence */
+    bool attestation;          /* attestation proved (facts in `attested`) */
+    bool ownership;            /* ownership proved by an anchor the user holds */
+    altroot_facts attested;    /* who made it */
+    altroot_facts owned;       /* who owns it */
+    char *anchor;              /* owned: subject of the anchor used, or NULL */
+    char *anchor_file;         /* owned: the trust-store file it came from, or NULL */
+    altroot_failures failures; /* every failure of this root */
 } altroot_root_result;
 
 typedef struct altroot_name_binding {
@@ -65,7 +65,7 @@ typedef struct altroot_name_binding {
 
 /* The certificate's summary as shown to people. */
 typedef struct altroot_peer_cert {
-    char *subject, *issuer, *key;   /* owned */
+    char *subject, *issuer, *key; /* owned */
     char sha256[65], spki_sha256[65];
     altroot_time not_before, not_after;
     altroot_strlist sans;
@@ -74,10 +74,10 @@ typedef struct altroot_peer_cert {
 
 typedef struct altroot_verdict {
     altroot_decision decision;
-    int rule;                       /* row of the decision table that decided */
-    char *message;                  /* owned: what a browser should say */
-    char *target;                   /* owned: the URL or artefact verified */
-    altroot_time at;                /* verification time */
+    int rule;        /* row of the decision table that decided */
+    char *message;   /* owned: what a browser should say */
+    char *target;    /* owned: the URL or artefact verified */
+    altroot_time at; /* verification time */
     /* TLS */
     bool tls;                       /* a TLS session was established */
     char *address;                  /* owned: the peer address connected to */
@@ -88,10 +88,10 @@ typedef struct altroot_verdict {
     char *class_note;               /* owned: why this class, and what one connection cannot tell */
     int lifted_class;               /* class the alternative roots lift it to, -1 when none */
     /* per root */
-    altroot_root_result *roots;     /* owned array */
+    altroot_root_result *roots; /* owned array */
     size_t root_count;
     altroot_name_binding name;
-    altroot_failures failures;      /* every failure of every root, prefixed by root */
+    altroot_failures failures; /* every failure of every root, prefixed by root */
     altroot_strlist warnings;
 } altroot_verdict;
 

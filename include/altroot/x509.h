@@ -117,21 +117,21 @@ ALTROOT_API bool altroot_key_equal(const altroot_key *a, const altroot_key *b);
 /* ---- issuing (test PKIs, device certificates) ---- */
 
 typedef struct altroot_cert_template {
-    const char *common_name;       /* borrowed; subject CN */
-    const char *organization;      /* borrowed; subject O, may be NULL */
-    const char *const *dns_names;  /* borrowed; SAN dNSName entries */
+    const char *common_name;      /* borrowed; subject CN */
+    const char *organization;     /* borrowed; subject O, may be NULL */
+    const char *const *dns_names; /* borrowed; SAN dNSName entries */
     size_t dns_count;
-    const char *const *ip_addrs;   /* borrowed; SAN iPAddress entries (textual) */
+    const char *const *ip_addrs; /* borrowed; SAN iPAddress entries (textual) */
     size_t ip_count;
     altroot_time not_before;
-    altroot_time not_after;        /* ALTROOT_TIME_NO_EXPIRY gives 99991231235959Z */
+    altroot_time not_after; /* ALTROOT_TIME_NO_EXPIRY gives 99991231235959Z */
     bool is_ca;
-    int path_len;                  /* with is_ca; -1 for no limit */
+    int path_len;                     /* with is_ca; -1 for no limit */
     const char *const *permitted_dns; /* borrowed; nameConstraints permitted dNSName subtrees */
     size_t permitted_dns_count;
-    const char *const *permitted_ip;  /* borrowed; "addr/prefix" permitted iPAddress subtrees */
+    const char *const *permitted_ip; /* borrowed; "addr/prefix" permitted iPAddress subtrees */
     size_t permitted_ip_count;
-    bool server_auth;              /* extendedKeyUsage serverAuth on an end-entity */
+    bool server_auth; /* extendedKeyUsage serverAuth on an end-entity */
 } altroot_cert_template;
 
 /* Issue a certificate for `subject_key` from `tmpl`, signed by `issuer_key` under `issuer` (both
@@ -151,19 +151,19 @@ typedef enum altroot_purpose {
 } altroot_purpose;
 
 typedef struct altroot_chain_params {
-    altroot_time at;         /* verification time: always explicit */
-    const char *host;        /* borrowed; DNS name the leaf must match (no CN fallback), or NULL */
-    const char *ip;          /* borrowed; textual IP address the leaf must match, or NULL */
+    altroot_time at;  /* verification time: always explicit */
+    const char *host; /* borrowed; DNS name the leaf must match (no CN fallback), or NULL */
+    const char *ip;   /* borrowed; textual IP address the leaf must match, or NULL */
     altroot_purpose purpose;
-    bool partial_chain;      /* anchors need not be self-signed (an intermediate may anchor) */
+    bool partial_chain; /* anchors need not be self-signed (an intermediate may anchor) */
 } altroot_chain_params;
 
 typedef struct altroot_chain_result {
-    bool verified;        /* a path to an anchor was built and every check passed */
-    bool reached_anchor;  /* a path to an anchor was built by signature; checks may still fail */
-    int anchor_index;     /* index of that anchor in the anchor list, or -1 */
+    bool verified;       /* a path to an anchor was built and every check passed */
+    bool reached_anchor; /* a path to an anchor was built by signature; checks may still fail */
+    int anchor_index;    /* index of that anchor in the anchor list, or -1 */
     altroot_failures failures; /* every failure found, with the chain depth in `where` */
-    altroot_certs *path;  /* the built path, leaf first (anchor last); NULL when none was built */
+    altroot_certs *path; /* the built path, leaf first (anchor last); NULL when none was built */
 } altroot_chain_result;
 
 /* Validate `presented` (leaf first, then any intermediates in any order) against `anchors` at

@@ -11,8 +11,7 @@
 altroot_err altroot_bytes_reserve(altroot_bytes *b, size_t extra)
 {
     ENSURE(b != NULL, ALTROOT_E_INTERNAL);
-    ENSURE(extra <= ALTROOT_BYTES_MAX && b->len <= ALTROOT_BYTES_MAX - extra,
-           ALTROOT_E_TOO_LARGE);
+    ENSURE(extra <= ALTROOT_BYTES_MAX && b->len <= ALTROOT_BYTES_MAX - extra, ALTROOT_E_TOO_LARGE);
     size_t need = b->len + extra;
     if (need <= b->cap)
         return ALTROOT_OK;

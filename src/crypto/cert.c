@@ -178,8 +178,7 @@ altroot_err altroot_cert_spki_sha256(const altroot_cert *cert, uint8_t out[32])
 
 bool altroot_cert_is_self_issued(const altroot_cert *cert)
 {
-    return X509_NAME_cmp(X509_get_subject_name(cert->x509), X509_get_issuer_name(cert->x509)) ==
-           0;
+    return X509_NAME_cmp(X509_get_subject_name(cert->x509), X509_get_issuer_name(cert->x509)) == 0;
 }
 
 bool altroot_cert_is_self_signed(const altroot_cert *cert)
@@ -260,7 +259,7 @@ void altroot_cert_key_desc(const altroot_cert *cert, char *out, size_t len)
     size_t glen = 0;
     if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC &&
         EVP_PKEY_get_group_name(pk, group, sizeof group, &glen) == 1) {
-        const char *nice = strcmp(group, "prime256v1") == 0   ? "P-256"
+        const char *nice = strcmp(group, "prime256v1") == 0  ? "P-256"
                            : strcmp(group, "secp384r1") == 0 ? "P-384"
                            : strcmp(group, "secp521r1") == 0 ? "P-521"
                                                              : group;

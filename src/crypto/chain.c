@@ -196,8 +196,7 @@ altroot_err altroot_chain_verify(const altroot_certs *presented, const altroot_c
     ENSURE(presented != NULL && anchors != NULL && params != NULL && result != NULL,
            ALTROOT_E_INTERNAL);
     ENSURE(presented->count > 0, ALTROOT_E_EMPTY);
-    ENSURE(pthread_once(&collect_once, collect_init) == 0 && collect_idx >= 0,
-           ALTROOT_E_CRYPTO);
+    ENSURE(pthread_once(&collect_once, collect_init) == 0 && collect_idx >= 0, ALTROOT_E_CRYPTO);
     altroot_chain_result r = {.anchor_index = -1};
     X509_STORE *store = NULL;
     STACK_OF(X509) *untrusted = NULL;

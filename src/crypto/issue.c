@@ -160,10 +160,10 @@ static altroot_err add_name_constraints(X509 *x, const altroot_cert_template *t)
     altroot_err err = ALTROOT_OK;
     nc->permittedSubtrees = sk_GENERAL_SUBTREE_new_null();
     ENSURE_GOTO(nc->permittedSubtrees != NULL, ALTROOT_E_NOMEM);
-    TRY_GOTO(add_subtrees(nc->permittedSubtrees, GEN_DNS, t->permitted_dns,
-                          t->permitted_dns_count));
-    TRY_GOTO(add_subtrees(nc->permittedSubtrees, GEN_IPADD, t->permitted_ip,
-                          t->permitted_ip_count));
+    TRY_GOTO(
+        add_subtrees(nc->permittedSubtrees, GEN_DNS, t->permitted_dns, t->permitted_dns_count));
+    TRY_GOTO(
+        add_subtrees(nc->permittedSubtrees, GEN_IPADD, t->permitted_ip, t->permitted_ip_count));
     /* RFC 5280 4.2.1.10: "Conforming CAs MUST mark this extension as critical". */
     OSSL_ENSURE_GOTO(X509_add1_ext_i2d(x, NID_name_constraints, nc, 1, 0), ALTROOT_E_CRYPTO);
 out:

@@ -159,8 +159,7 @@ altroot_err altroot_tls_server_new(const altroot_certs *chain, const altroot_key
     OSSL_ENSURE_GOTO(SSL_CTX_set_min_proto_version(s->ctx, TLS1_2_VERSION), ALTROOT_E_CRYPTO);
     OSSL_ENSURE_GOTO(SSL_CTX_use_certificate(s->ctx, chain->items[0]->x509), ALTROOT_E_CRYPTO);
     for (size_t i = 1; i < chain->count; i++)
-        OSSL_ENSURE_GOTO(SSL_CTX_add1_chain_cert(s->ctx, chain->items[i]->x509),
-                         ALTROOT_E_CRYPTO);
+        OSSL_ENSURE_GOTO(SSL_CTX_add1_chain_cert(s->ctx, chain->items[i]->x509), ALTROOT_E_CRYPTO);
     OSSL_ENSURE_GOTO(SSL_CTX_use_PrivateKey(s->ctx, key->pkey), ALTROOT_E_ARG);
     OSSL_ENSURE_GOTO(SSL_CTX_check_private_key(s->ctx), ALTROOT_E_ARG);
     *out = s;
@@ -213,7 +212,7 @@ altroot_err altroot_tls_read(altroot_tls *tls, void *buf, size_t len, size_t *go
         return ALTROOT_OK;
     }
     return e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK) ? ALTROOT_E_TIMEOUT
-                                                                              : ALTROOT_E_IO;
+                                                                               : ALTROOT_E_IO;
 }
 
 altroot_err altroot_tls_write(altroot_tls *tls, const void *buf, size_t len)

@@ -53,8 +53,7 @@ altroot_err altroot_connect(const char *url, const altroot_connect_options *o, a
     TRY_GOTO(altroot_net_connect(u.host, u.port, o->timeout_ms, &fd, addr, &v->failures));
     TRY_GOTO(altroot_set_string(&v->address, addr));
     altroot_tls *tls = NULL;
-    err = altroot_tls_connect(fd, u.host_is_ip ? NULL : u.host, o->timeout_ms, &tls,
-                              &v->failures);
+    err = altroot_tls_connect(fd, u.host_is_ip ? NULL : u.host, o->timeout_ms, &tls, &v->failures);
     if (err == ALTROOT_E_TIMEOUT || err == ALTROOT_E_NOMEM)
         goto out;
     if (err != ALTROOT_OK) {

@@ -14,8 +14,7 @@
 static bool is_ip_literal(const char *host)
 {
     unsigned char a[16];
-    return host != NULL &&
-           (inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1);
+    return host != NULL && (inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1);
 }
 
 static altroot_err fill_leaf(altroot_peer_cert *p, const altroot_cert *leaf)

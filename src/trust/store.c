@@ -130,8 +130,7 @@ static int visible(const struct dirent *d)
     return d->d_name[0] != '.';
 }
 
-static altroot_err load_kind_dir(altroot_trust_store *s, altroot_anchor_kind kind,
-                                 const char *dir)
+static altroot_err load_kind_dir(altroot_trust_store *s, altroot_anchor_kind kind, const char *dir)
 {
     struct dirent **names = NULL;
     int n = scandir(dir, &names, visible, alphasort);

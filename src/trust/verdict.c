@@ -198,13 +198,15 @@ static altroot_err message_by_class(altroot_verdict *v, char *msg, size_t len)
     const altroot_root_result *failed = first_failed(v, false);
     switch (v->cert_class) {
     case 0:
-        snprintf(msg, len, "This device does not use HTTPS: anyone on the network can read and "
-                           "change what you send and see.");
+        snprintf(msg, len,
+                 "This device does not use HTTPS: anyone on the network can read and "
+                 "change what you send and see.");
         break;
     case 1:
     case 3:
-        snprintf(msg, len, "This device presented a self-signed certificate. Nothing proves "
-                           "which device it is: any device on the network can present one.");
+        snprintf(msg, len,
+                 "This device presented a self-signed certificate. Nothing proves "
+                 "which device it is: any device on the network can present one.");
         break;
     case 5:
         snprintf(msg, len, "Your local CA issued this certificate, but it is not valid here: %s.",
@@ -216,8 +218,9 @@ static altroot_err message_by_class(altroot_verdict *v, char *msg, size_t len)
         break;
     case 2:
     case 4:
-        snprintf(msg, len, "This certificate was issued by an authority you do not trust. "
-                           "Nothing proves which device this is.");
+        snprintf(msg, len,
+                 "This certificate was issued by an authority you do not trust. "
+                 "Nothing proves which device this is.");
         break;
     default:
         snprintf(msg, len, "No secure connection could be established: %s.",

@@ -118,8 +118,7 @@ static void read_file_limits(void **state)
 {
     (void)state;
     altroot_bytes b = ALTROOT_BYTES_INIT;
-    assert_int_equal(altroot_bytes_read_file(&b, "/nonexistent/altroot", 100),
-                     ALTROOT_E_NOT_FOUND);
+    assert_int_equal(altroot_bytes_read_file(&b, "/nonexistent/altroot", 100), ALTROOT_E_NOT_FOUND);
     assert_int_equal(altroot_bytes_read_file(&b, "/", 100), ALTROOT_E_IO);
     assert_ok(altroot_bytes_read_file(&b, testutil_data("tls/self-signed.pem"), 1 << 20));
     assert_true(b.len > 100);

@@ -12,7 +12,8 @@
 #include "testutil.h"
 
 #define DAY 86400
-static const altroot_time NOW = 1798761600; /* 2027-01-01T00:00:00Z; fixtures valid 2026-11-28..2126 */
+static const altroot_time NOW =
+    1798761600; /* 2027-01-01T00:00:00Z; fixtures valid 2026-11-28..2126 */
 
 static altroot_trust_store *g_store;
 
@@ -75,8 +76,11 @@ static altroot_tls_server *server_for_name(const char *dns)
     altroot_key *ca_key = read_key("tls/local-ca.key"), *key = NULL;
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &key));
     const char *names[] = {dns};
-    altroot_cert_template t = {.common_name = dns, .dns_names = names, .dns_count = 1,
-                               .not_before = NOW - DAY, .not_after = NOW + DAY,
+    altroot_cert_template t = {.common_name = dns,
+                               .dns_names = names,
+                               .dns_count = 1,
+                               .not_before = NOW - DAY,
+                               .not_after = NOW + DAY,
                                .server_auth = true};
     altroot_cert *leaf = NULL;
     assert_ok(altroot_cert_issue(&t, key, altroot_certs_get(ca, 0), ca_key, &leaf));

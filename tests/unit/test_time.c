@@ -33,10 +33,20 @@ static void rfc3339_forms(void **state)
 static void rfc3339_rejects(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "2026", "2026-13-01", "2026-02-29", "2026-11-28T24:00:00Z",
-                         "2026-11-28T07:00:00", "2026-11-28T07:00Z", "2026-11-28T07:00:00+1:00",
-                         "2026-11-28T07:00:00.Z", "2026-11-28T07:00:00Zjunk", "@", "@12a",
-                         "@99999999999999", "x026-11-28"};
+    const char *bad[] = {"",
+                         "2026",
+                         "2026-13-01",
+                         "2026-02-29",
+                         "2026-11-28T24:00:00Z",
+                         "2026-11-28T07:00:00",
+                         "2026-11-28T07:00Z",
+                         "2026-11-28T07:00:00+1:00",
+                         "2026-11-28T07:00:00.Z",
+                         "2026-11-28T07:00:00Zjunk",
+                         "@",
+                         "@12a",
+                         "@99999999999999",
+                         "x026-11-28"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         altroot_time t = 42;
         assert_int_equal(altroot_time_parse_rfc3339(bad[i], &t), ALTROOT_E_TIME_FORMAT);
@@ -44,8 +54,7 @@ static void rfc3339_rejects(void **state)
     }
     altroot_time t;
     assert_ok(altroot_time_parse_rfc3339("2024-02-29T00:00:00Z", &t)); /* leap year */
-    assert_int_equal(altroot_time_parse_rfc3339("2100-02-29T00:00:00Z", &t),
-                     ALTROOT_E_TIME_FORMAT);
+    assert_int_equal(altroot_time_parse_rfc3339("2100-02-29T00:00:00Z", &t), ALTROOT_E_TIME_FORMAT);
 }
 
 static void utctime_pivot(void **state)
@@ -58,8 +67,7 @@ static void utctime_pivot(void **state)
     assert_ok(altroot_time_parse_utctime(S("500101000000Z"), &t));
     assert_true(t == -631152000LL);
     assert_int_equal(altroot_time_parse_utctime(S("5001010000Z"), &t), ALTROOT_E_TIME_FORMAT);
-    assert_int_equal(altroot_time_parse_utctime(S("500101000000+0100"), &t),
-                     ALTROOT_E_TIME_FORMAT);
+    assert_int_equal(altroot_time_parse_utctime(S("500101000000+0100"), &t), ALTROOT_E_TIME_FORMAT);
     assert_int_equal(altroot_time_parse_utctime(S("500101000060Z"), &t), ALTROOT_E_TIME_FORMAT);
     assert_int_equal(altroot_time_parse_utctime(S("501301000000Z"), &t), ALTROOT_E_TIME_FORMAT);
 }
@@ -86,9 +94,8 @@ static void format_round_trips(void **state)
 {
     (void)state;
     char buf[ALTROOT_TIME_STR_LEN];
-    const char *samples[] = {"1970-01-01T00:00:00Z", "2000-02-29T12:34:56Z",
-                             "1969-12-31T23:59:59Z", "9999-12-31T23:59:58Z",
-                             "0001-01-01T00:00:00Z"};
+    const char *samples[] = {"1970-01-01T00:00:00Z", "2000-02-29T12:34:56Z", "1969-12-31T23:59:59Z",
+                             "9999-12-31T23:59:58Z", "0001-01-01T00:00:00Z"};
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         altroot_time t;
         assert_ok(altroot_time_parse_rfc3339(samples[i], &t));
@@ -102,10 +109,8 @@ static void format_round_trips(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rfc3339_forms),
-        cmocka_unit_test(rfc3339_rejects),
-        cmocka_unit_test(utctime_pivot),
-        cmocka_unit_test(generalized_time_and_no_expiry),
+        cmocka_unit_test(rfc3339_forms),      cmocka_unit_test(rfc3339_rejects),
+        cmocka_unit_test(utctime_pivot),      cmocka_unit_test(generalized_time_and_no_expiry),
         cmocka_unit_test(format_round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

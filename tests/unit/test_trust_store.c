@@ -62,10 +62,8 @@ static void loads_each_kind_and_reports_bad_files_by_name(void **state)
     copy_file(testutil_data("tls/bad-base64.pem"), path("devid-ca/broken.pem"));
     copy_file(testutil_data("tls/garbage.txt"), path("fdo-owner/garbage.txt"));
     altroot_trust_store *s = load("");
-    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_LOCAL_CA)),
-                     1);
-    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_DEVID_CA)),
-                     1);
+    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_LOCAL_CA)), 1);
+    assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_DEVID_CA)), 1);
     assert_string_equal(altroot_trust_store_cert_file(s, ALTROOT_ANCHOR_LOCAL_CA, 0),
                         path("local-ca/home.pem"));
     assert_int_equal(altroot_certs_count(altroot_trust_store_certs(s, ALTROOT_ANCHOR_WEBPKI)), 0);

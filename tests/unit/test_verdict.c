@@ -108,9 +108,9 @@ static void rule7_messages_by_class(void **state)
         altroot_verdict v;
         altroot_verdict_init(&v);
         v.cert_class = cases[i].cls;
-        altroot_root_result *r = root(&v, cases[i].cls == 6 ? "webpki" : "local-ca",
-                                      cases[i].cls >= 5 ? ALTROOT_ROOT_FAILED
-                                                        : ALTROOT_ROOT_NOT_APPLICABLE);
+        altroot_root_result *r =
+            root(&v, cases[i].cls == 6 ? "webpki" : "local-ca",
+                 cases[i].cls >= 5 ? ALTROOT_ROOT_FAILED : ALTROOT_ROOT_NOT_APPLICABLE);
         assert_ok(altroot_failures_add(&r->failures, ALTROOT_E_CERT_EXPIRED, "chain[0]", NULL));
         decide(&v, ALTROOT_DECISION_UNTRUSTED, 7);
         if (strstr(v.message, cases[i].needle) == NULL)

@@ -81,15 +81,23 @@ static void make_pki(mini_pki *p, const char *leaf_dns, altroot_time nb, altroot
                      bool constrained)
 {
     static const char *const permitted[] = {"home.arpa"};
-    altroot_cert_template ca = {.common_name = "Test CA", .not_before = NOW - DAY,
-                                .not_after = NOW + 365 * DAY, .is_ca = true, .path_len = 0,
+    altroot_cert_template ca = {.common_name = "Test CA",
+                                .not_before = NOW - DAY,
+                                .not_after = NOW + 365 * DAY,
+                                .is_ca = true,
+                                .path_len = 0,
                                 .permitted_dns = constrained ? permitted : NULL,
                                 .permitted_dns_count = constrained ? 1 : 0};
     const char *dns[] = {leaf_dns};
     const char *ips[] = {"127.0.0.1", "::1"};
-    altroot_cert_template leaf = {.common_name = leaf_dns, .dns_names = dns, .dns_count = 1,
-                                  .ip_addrs = ips, .ip_count = 2, .not_before = nb,
-                                  .not_after = na, .server_auth = true};
+    altroot_cert_template leaf = {.common_name = leaf_dns,
+                                  .dns_names = dns,
+                                  .dns_count = 1,
+                                  .ip_addrs = ips,
+                                  .ip_count = 2,
+                                  .not_before = nb,
+                                  .not_after = na,
+                                  .server_auth = true};
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &p->ca_key));
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &p->leaf_key));
     assert_ok(altroot_cert_issue(&ca, p->ca_key, NULL, NULL, &p->ca));
@@ -117,8 +125,8 @@ static void verify(const mini_pki *p, altroot_cert *anchor, const char *host, co
                    altroot_time at, altroot_chain_result *r)
 {
     altroot_certs *chain = one(p->leaf), *anchors = one(anchor);
-    altroot_chain_params params = {.at = at, .host = host, .ip = ip,
-                                   .purpose = ALTROOT_PURPOSE_TLS_SERVER};
+    altroot_chain_params params = {
+        .at = at, .host = host, .ip = ip, .purpose = ALTROOT_PURPOSE_TLS_SERVER};
     assert_ok(altroot_chain_verify(chain, anchors, &params, r));
     altroot_certs_free(chain);
     altroot_certs_free(anchors);
@@ -228,8 +236,8 @@ static void issued_times_round_trip_including_no_expiry(void **state)
     altroot_key *k = NULL;
     altroot_cert *c = NULL;
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &k));
-    altroot_cert_template t = {.common_name = "devid", .not_before = NOW,
-                               .not_after = ALTROOT_TIME_NO_EXPIRY};
+    altroot_cert_template t = {
+        .common_name = "devid", .not_before = NOW, .not_after = ALTROOT_TIME_NO_EXPIRY};
     assert_ok(altroot_cert_issue(&t, k, NULL, NULL, &c));
     altroot_time nb, na;
     assert_ok(altroot_cert_validity(c, &nb, &na));

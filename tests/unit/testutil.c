@@ -4,7 +4,7 @@
 
 #include "testutil.h"
 
-static long g_fail_at;   /* allocation number that fails; 0: none */
+static long g_fail_at; /* allocation number that fails; 0: none */
 static long g_count;
 static int g_failed;
 

@@ -50,8 +50,7 @@ int cli_common_option(cli_common *c, int argc, char **argv, int *i)
 
 void cli_error(const char *what, altroot_err err)
 {
-    fprintf(stderr, "altroot: %s: %s (%s)\n", what, altroot_strerror(err),
-            altroot_error_name(err));
+    fprintf(stderr, "altroot: %s: %s (%s)\n", what, altroot_strerror(err), altroot_error_name(err));
 }
 
 altroot_trust_store *cli_load_store(const cli_common *c)

@@ -14,12 +14,12 @@ enum {
 };
 
 typedef struct cli_common {
-    const char *anchors;       /* --anchors DIR */
-    const char *webpki;        /* --webpki FILE|none */
-    altroot_time at;           /* --at TIME, default: now */
+    const char *anchors; /* --anchors DIR */
+    const char *webpki;  /* --webpki FILE|none */
+    altroot_time at;     /* --at TIME, default: now */
     bool at_given;
-    bool json;                 /* --json */
-    int timeout_ms;            /* --timeout SECONDS */
+    bool json;      /* --json */
+    int timeout_ms; /* --timeout SECONDS */
 } cli_common;
 
 /* Try to consume a common option at argv[*i] (advancing *i past its value). Returns 1 when

@@ -66,8 +66,8 @@ int cmd_connect(int argc, char **argv)
         cli_error(url, err);
         rc = EXIT_USAGE;
     } else {
-        altroot_err perr = c.json ? altroot_verdict_print_json(&v, stdout)
-                                  : altroot_verdict_print(&v, stdout);
+        altroot_err perr =
+            c.json ? altroot_verdict_print_json(&v, stdout) : altroot_verdict_print(&v, stdout);
         rc = perr == ALTROOT_OK ? cli_exit_for(v.decision) : EXIT_USAGE;
     }
     altroot_verdict_clear(&v);

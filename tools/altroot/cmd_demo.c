@@ -39,14 +39,14 @@ static const demo_case cases[] = {
     {"plain HTTP, no TLS", PLAIN, NULL, "127.0.0.1", false, ALTROOT_DECISION_UNTRUSTED, 0},
     {"device-unique self-signed certificate", SELF, "device.home.arpa", "127.0.0.1", false,
      ALTROOT_DECISION_UNTRUSTED, 3},
-    {"certificate from a vendor CA you do not hold", VENDOR, "device.home.arpa", "127.0.0.1",
-     false, ALTROOT_DECISION_UNTRUSTED, 4},
+    {"certificate from a vendor CA you do not hold", VENDOR, "device.home.arpa", "127.0.0.1", false,
+     ALTROOT_DECISION_UNTRUSTED, 4},
     {"certificate from your name-constrained local CA", HOME, "localhost", "localhost", false,
      ALTROOT_DECISION_TRUSTED, 5},
     {"your local CA, but issued for another name", HOME, "printer.home.arpa", "localhost", false,
      ALTROOT_DECISION_UNTRUSTED, 5},
-    {"your local CA, but expired", HOME, "localhost", "localhost", true,
-     ALTROOT_DECISION_UNTRUSTED, 5},
+    {"your local CA, but expired", HOME, "localhost", "localhost", true, ALTROOT_DECISION_UNTRUSTED,
+     5},
     {"Web PKI certificate (a demo root stands in for the system bundle)", WEB, "localhost",
      "localhost", false, ALTROOT_DECISION_TRUSTED, 6},
 };
@@ -110,12 +110,12 @@ static altroot_err make_server(const pki *p, const demo_case *dc, altroot_time a
         .not_after = dc->expired ? at - 35 * (altroot_time)DAY : at + 365 * (altroot_time)DAY,
         .server_auth = true,
     };
-    const altroot_cert *issuer = dc->issuer == WEB    ? p->web_root
-                                 : dc->issuer == HOME ? p->home_ca
+    const altroot_cert *issuer = dc->issuer == WEB      ? p->web_root
+                                 : dc->issuer == HOME   ? p->home_ca
                                  : dc->issuer == VENDOR ? p->vendor_ca
                                                         : NULL;
-    const altroot_key *ikey = dc->issuer == WEB    ? p->web_key
-                              : dc->issuer == HOME ? p->home_key
+    const altroot_key *ikey = dc->issuer == WEB      ? p->web_key
+                              : dc->issuer == HOME   ? p->home_key
                               : dc->issuer == VENDOR ? p->vendor_key
                                                      : NULL;
     altroot_key *key = NULL;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Source gates that a compiler does not check (run by .ci/run):
+#  - only src/crypto/ includes OpenSSL headers (the crypto boundary);
+#  - banned functions (unbounded string functions, shell-outs, non-reentrant parsers);
+#  - no raw memcpy on untrusted input outside the buffer module and the crypto boundary is a
+#    review rule, not a grep: it is left to review.
+set -u
+cd "$(dirname "$0")/.."
+status=0
+lib_dirs="src include tools server browser"
+
+boundary=$(grep -rnE '#\s*include\s*<openssl/' $lib_dirs 2>/dev/null | grep -v '^src/crypto/')
+if [ -n "$boundary" ]; then
+    echo "OpenSSL headers outside src/crypto/:"; echo "$boundary"; status=1
+fi
+
+banned='\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|atof|tmpnam|mktemp|system|popen|alloca)\s*\('
+hits=$(grep -rnE "$banned" $lib_dirs 2>/dev/null | grep -v '^\S*:\s*/\?\*' )
+if [ -n "$hits" ]; then
+    echo "banned functions:"; echo "$hits"; status=1
+fi
+
+[ $status -eq 0 ] && echo "source checks: ok"
+exit $status

@@ -21,7 +21,8 @@ int testutil_alloc_failed(void);
 
 /* Path of a file under tests/data (static buffer). */
 const char *testutil_data(const char *name);
-/* Path under ../shared/vectors, or NULL when the shared folder is absent. */
+/* Path under ../shared/vectors (static buffer), or NULL when it is absent; callers then skip().
+ * With ALTROOT_REQUIRE_SHARED set (CI), a missing path ends the test binary with a failure. */
 const char *testutil_shared(const char *rel);
 
 #define assert_ok(expr) assert_int_equal((expr), ALTROOT_OK)

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# One command for a newcomer: install what is missing, build, and run `altroot demo`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh build >/dev/null
+exec build/altroot demo "$@"

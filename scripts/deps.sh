@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages altroot needs to build, test and run (only those missing).
+set -euo pipefail
+packages=(
+    build-essential cmake ninja-build pkg-config git ca-certificates
+    libssl-dev openssl libcbor-dev libjansson-dev libcurl4-openssl-dev libevent-dev
+    libcmocka-dev jq python3
+    clang libclang-rt-14-dev clang-format clang-tidy cppcheck
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=
+[ "$(id -u)" -ne 0 ] && sudo=sudo
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

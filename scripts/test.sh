@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds and runs the test suite: unit, integration and fuzz-corpus replay. The conformance suite
+# (label "conformance", needs ../shared/vectors) runs in CI; run it with `ctest -L conformance`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh build >/dev/null
+cd build
+ctest --output-on-failure --no-tests=error -LE conformance -j2

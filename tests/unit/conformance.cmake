@@ -1,0 +1,1 @@
+altroot_unit_test(conformance_anchors test_conformance_anchors.c)

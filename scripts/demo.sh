@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-scripts/build.sh build >/dev/null
+scripts/build.sh build
 exec build/altroot demo "$@"

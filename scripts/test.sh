@@ -3,6 +3,6 @@
 # (label "conformance", needs ../shared/vectors) runs in CI; run it with `ctest -L conformance`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh build >/dev/null
+scripts/build.sh build
 cd build
 ctest --output-on-failure --no-tests=error -LE conformance -j2

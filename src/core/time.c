@@ -196,8 +196,12 @@ void altroot_time_format(altroot_time t, char *out)
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, ALTROOT_TIME_STR_LEN, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    /* In range by the check above; the modulos only tell the compiler the field widths. */
+    unsigned year = (unsigned)y % 10000u, mon = (unsigned)m % 100u, day = (unsigned)d % 100u;
+    unsigned hh = (unsigned)(secs / 3600) % 100u, mm = (unsigned)(secs / 60 % 60) % 100u;
+    unsigned ss = (unsigned)(secs % 60) % 100u;
+    snprintf(out, ALTROOT_TIME_STR_LEN, "%04u-%02u-%02uT%02u:%02u:%02uZ", year, mon, day, hh, mm,
+             ss);
 }
 
 altroot_time altroot_time_now(void)

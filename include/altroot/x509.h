@@ -65,6 +65,70 @@ ALTROOT_API void altroot_cert_key_desc(const altroot_cert *cert, char *out, size
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_public_key(const altroot_cert *cert,
                                                                    altroot_key **out);
 
+/* ---- profile inspection (ecosystem profile checks read these) ---- */
+
+/* keyUsage bits, numbered as in RFC 5280 4.2.1.3. */
+#define ALTROOT_KU_DIGITAL_SIGNATURE (1u << 0)
+#define ALTROOT_KU_NON_REPUDIATION (1u << 1)
+#define ALTROOT_KU_KEY_ENCIPHERMENT (1u << 2)
+#define ALTROOT_KU_DATA_ENCIPHERMENT (1u << 3)
+#define ALTROOT_KU_KEY_AGREEMENT (1u << 4)
+#define ALTROOT_KU_KEY_CERT_SIGN (1u << 5)
+#define ALTROOT_KU_CRL_SIGN (1u << 6)
+#define ALTROOT_KU_ENCIPHER_ONLY (1u << 7)
+#define ALTROOT_KU_DECIPHER_ONLY (1u << 8)
+
+typedef struct altroot_ext_presence {
+    bool present;
+    bool critical;
+} altroot_ext_presence;
+
+/* Structural facts of a certificate, as encoded (no interpretation beyond decoding). */
+typedef struct altroot_cert_info {
+    long version;           /* 1..3 (the X.509 version number, not the encoded value) */
+    char sig_alg[64];       /* dotted OID of signatureAlgorithm */
+    char key_alg[64];       /* dotted OID of the SubjectPublicKeyInfo algorithm */
+    char key_curve[64];     /* dotted OID of the named curve for EC keys, else "" */
+    uint8_t key_point[133]; /* EC public point as encoded (65 bytes uncompressed for P-256) */
+    size_t key_point_len;
+    bool duplicate_extension; /* some extension OID appears more than once */
+    size_t extension_count;
+    altroot_ext_presence basic_constraints, key_usage, subject_key_id, authority_key_id,
+        ext_key_usage, subject_alt_name;
+    bool ca; /* basicConstraints cA */
+    bool path_len_present;
+    long path_len;
+    uint32_t key_usage_bits; /* ALTROOT_KU_* */
+    uint8_t skid[64];        /* subjectKeyIdentifier bytes */
+    size_t skid_len;
+    uint8_t akid[64]; /* authorityKeyIdentifier keyIdentifier bytes */
+    size_t akid_len;
+    bool akid_has_key_id;
+    uint8_t serial[32]; /* serialNumber content octets (two's complement, as encoded) */
+    size_t serial_len;
+} altroot_cert_info;
+
+/* Decode the structural facts. E_CERT_PARSE when an extension present cannot be decoded. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_get_info(const altroot_cert *cert,
+                                                                 altroot_cert_info *out);
+
+/* One attribute of a distinguished name, in encoded order. */
+typedef struct altroot_name_attr {
+    char oid[64];    /* dotted OID of the attribute type */
+    int string_type; /* ASN.1 universal tag of the value: 12 UTF8String, 19 PrintableString, ... */
+    uint8_t value[256]; /* raw content octets, truncated to 255 (see value_len) */
+    size_t value_len;   /* the full encoded length */
+    size_t rdn;         /* index of the RelativeDistinguishedName it belongs to */
+} altroot_name_attr;
+
+/* The subject's attributes into out[0..max-1]; *count is the total number (may exceed max). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_subject_attrs(const altroot_cert *cert,
+                                                                      altroot_name_attr *out,
+                                                                      size_t max, size_t *count);
+
+/* Verify that `cert` is signed by `issuer_key` (signature only: no names, no time). */
+ALTROOT_API bool altroot_cert_signed_by(const altroot_cert *cert, const altroot_key *issuer_key);
+
 /* ---- certificate lists ---- */
 
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_certs_new(altroot_certs **out);
@@ -176,8 +240,40 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_chain_verify(const altroot_ce
                                                                 altroot_chain_result *result);
 ALTROOT_API void altroot_chain_result_clear(altroot_chain_result *result);
 
+/* ---- signatures ---- */
+
+typedef enum altroot_sig_alg {
+    ALTROOT_SIG_ECDSA_P256_SHA256 = 1, /* COSE ES256; Matter */
+    ALTROOT_SIG_ECDSA_P384_SHA384 = 2, /* COSE ES384 */
+    ALTROOT_SIG_RSA_PKCS1_SHA256 = 3,  /* COSE RS256 */
+    ALTROOT_SIG_RSA_PKCS1_SHA384 = 4,  /* COSE RS384 */
+    ALTROOT_SIG_RSA_PSS_SHA256 = 5,    /* COSE PS256 */
+    ALTROOT_SIG_RSA_PSS_SHA384 = 6,    /* COSE PS384 */
+} altroot_sig_alg;
+
+/* ECDSA signatures come as DER Ecdsa-Sig-Value (X.509, CMS) or raw r||s (COSE, Matter). */
+typedef enum altroot_sig_format {
+    ALTROOT_SIG_FORMAT_DER = 0,
+    ALTROOT_SIG_FORMAT_RAW = 1,
+} altroot_sig_format;
+
+/* Verify `sig` over `data` with `key`. The key must fit the algorithm (curve for ECDSA, RSA of at
+ * least 2048 bits); a raw ECDSA signature must be exactly twice the field size. OK when it
+ * verifies; E_SIGNATURE when it does not; E_KEY_PARSE when the key does not fit the algorithm;
+ * E_MALFORMED for a malformed signature encoding. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_verify_signature(const altroot_key *key,
+                                                                    altroot_sig_alg alg,
+                                                                    altroot_sig_format format,
+                                                                    altroot_span data,
+                                                                    altroot_span sig);
+/* Sign `data` with a private key; the signature is appended to `out`. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_sign(const altroot_key *key, altroot_sig_alg alg,
+                                                        altroot_sig_format format,
+                                                        altroot_span data, altroot_bytes *out);
+
 /* ---- digests ---- */
 
 ALTROOT_API void altroot_sha256(altroot_span data, uint8_t out[32]);
+ALTROOT_API void altroot_sha384(altroot_span data, uint8_t out[48]);
 
 #endif

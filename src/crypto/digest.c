@@ -10,6 +10,12 @@ void altroot_sha256(altroot_span data, uint8_t out[32])
     SHA256(data.ptr != NULL ? data.ptr : &empty, data.len, out);
 }
 
+void altroot_sha384(altroot_span data, uint8_t out[48])
+{
+    static const uint8_t empty = 0;
+    SHA384(data.ptr != NULL ? data.ptr : &empty, data.len, out);
+}
+
 void altroot_ossl_error_line(char *out, size_t len)
 {
     unsigned long e = ERR_peek_last_error();

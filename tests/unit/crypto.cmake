@@ -1,1 +1,2 @@
 altroot_unit_test(x509 test_x509.c)
+altroot_unit_test(sig test_sig.c)

@@ -40,5 +40,7 @@ const char *altroot_error_category(altroot_err err)
         return "signature";
     if (v >= 500 && v < 600)
         return "policy";
+    if (v >= 600 && v < 700)
+        return "matter";
     return "internal";
 }

@@ -220,6 +220,7 @@ typedef struct altroot_chain_params {
     const char *ip;   /* borrowed; textual IP address the leaf must match, or NULL */
     altroot_purpose purpose;
     bool partial_chain; /* anchors need not be self-signed (an intermediate may anchor) */
+    bool strict;        /* also the RFC 5280 rules of OpenSSL's X509_V_FLAG_X509_STRICT */
 } altroot_chain_params;
 
 typedef struct altroot_chain_result {

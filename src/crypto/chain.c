@@ -126,6 +126,8 @@ static altroot_err set_params(X509_STORE_CTX *ctx, const altroot_chain_params *p
     X509_VERIFY_PARAM_set_time(vp, (time_t)p->at);
     if (p->partial_chain)
         X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
+    if (p->strict)
+        X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_X509_STRICT);
     if (p->purpose == ALTROOT_PURPOSE_TLS_SERVER)
         OSSL_ENSURE(X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER), ALTROOT_E_CRYPTO);
     /* Browsers' rules: no fallback to the subject CN, no partial wildcards ("f*.example"). */

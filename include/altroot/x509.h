@@ -180,6 +180,12 @@ ALTROOT_API bool altroot_key_equal(const altroot_key *a, const altroot_key *b);
 
 /* ---- issuing (test PKIs, device certificates) ---- */
 
+/* An extra subject attribute: dotted OID and UTF-8 value (both borrowed). */
+typedef struct altroot_name_entry {
+    const char *oid;
+    const char *value;
+} altroot_name_entry;
+
 typedef struct altroot_cert_template {
     const char *common_name;      /* borrowed; subject CN */
     const char *organization;     /* borrowed; subject O, may be NULL */
@@ -195,7 +201,12 @@ typedef struct altroot_cert_template {
     size_t permitted_dns_count;
     const char *const *permitted_ip; /* borrowed; "addr/prefix" permitted iPAddress subtrees */
     size_t permitted_ip_count;
-    bool server_auth; /* extendedKeyUsage serverAuth on an end-entity */
+    bool server_auth;                        /* extendedKeyUsage serverAuth on an end-entity */
+    const altroot_name_entry *subject_attrs; /* borrowed; appended after O and CN, in order */
+    size_t subject_attr_count;
+    uint32_t key_usage;        /* ALTROOT_KU_* bits; 0: keyCertSign|cRLSign for a CA, else
+                                  digitalSignature */
+    bool omit_skid, omit_akid; /* leave out the key identifiers (profile tests) */
 } altroot_cert_template;
 
 /* Issue a certificate for `subject_key` from `tmpl`, signed by `issuer_key` under `issuer` (both

@@ -50,6 +50,16 @@ static altroot_err set_subject(X509 *x, const altroot_cert_template *t)
         OSSL_ENSURE(X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
                                                (const unsigned char *)t->common_name, -1, -1, 0),
                     ALTROOT_E_ARG);
+    for (size_t i = 0; i < t->subject_attr_count; i++) {
+        ASN1_OBJECT *obj = OBJ_txt2obj(t->subject_attrs[i].oid, 1);
+        ENSURE(obj != NULL, ALTROOT_E_ARG);
+        /* V_ASN1_UTF8STRING: the Matter attributes must be UTF8String. */
+        int ok =
+            X509_NAME_add_entry_by_OBJ(name, obj, V_ASN1_UTF8STRING,
+                                       (const unsigned char *)t->subject_attrs[i].value, -1, -1, 0);
+        ASN1_OBJECT_free(obj);
+        OSSL_ENSURE(ok, ALTROOT_E_ARG);
+    }
     return ALTROOT_OK;
 }
 
@@ -182,6 +192,21 @@ static altroot_err add_conf_ext(X509 *x, X509V3_CTX *ctx, int nid, const char *v
     return ALTROOT_OK;
 }
 
+/* RFC 5280 4.2.1.3: "When present, conforming CAs SHOULD mark this extension as critical." */
+static altroot_err add_key_usage(X509 *x, uint32_t bits)
+{
+    ASN1_BIT_STRING *ku = ASN1_BIT_STRING_new();
+    ENSURE(ku != NULL, ALTROOT_E_NOMEM);
+    altroot_err err = ALTROOT_OK;
+    for (int bit = 0; bit < 9; bit++)
+        if ((bits & (1u << bit)) != 0 && !OSSL_OK(ASN1_BIT_STRING_set_bit(ku, bit, 1)))
+            err = ALTROOT_E_NOMEM;
+    if (err == ALTROOT_OK && !OSSL_OK(X509_add1_ext_i2d(x, NID_key_usage, ku, 1, 0)))
+        err = ALTROOT_E_CRYPTO;
+    ASN1_BIT_STRING_free(ku);
+    return err;
+}
+
 static altroot_err add_profile_exts(X509 *x, X509 *issuer, const altroot_cert_template *t)
 {
     X509V3_CTX ctx;
@@ -192,10 +217,14 @@ static altroot_err add_profile_exts(X509 *x, X509 *issuer, const altroot_cert_te
     else
         snprintf(bc, sizeof bc, "critical,%s", t->is_ca ? "CA:TRUE" : "CA:FALSE");
     TRY(add_conf_ext(x, &ctx, NID_basic_constraints, bc));
-    TRY(add_conf_ext(x, &ctx, NID_key_usage,
-                     t->is_ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature"));
-    TRY(add_conf_ext(x, &ctx, NID_subject_key_identifier, "hash"));
-    TRY(add_conf_ext(x, &ctx, NID_authority_key_identifier, "keyid:always"));
+    uint32_t ku = t->key_usage != 0 ? t->key_usage
+                  : t->is_ca        ? ALTROOT_KU_KEY_CERT_SIGN | ALTROOT_KU_CRL_SIGN
+                                    : ALTROOT_KU_DIGITAL_SIGNATURE;
+    TRY(add_key_usage(x, ku));
+    if (!t->omit_skid)
+        TRY(add_conf_ext(x, &ctx, NID_subject_key_identifier, "hash"));
+    if (!t->omit_akid)
+        TRY(add_conf_ext(x, &ctx, NID_authority_key_identifier, "keyid:always"));
     if (!t->is_ca && t->server_auth)
         TRY(add_conf_ext(x, &ctx, NID_ext_key_usage, "serverAuth"));
     return ALTROOT_OK;

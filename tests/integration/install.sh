@@ -20,8 +20,11 @@ int main(void)
     return 0;
 }
 C
+# A sanitizer build of the library needs a consumer built with the same runtime.
+san=
+readelf -d "$libdir"/libaltroot.so | grep -q 'libasan' && san="-fsanitize=address,undefined"
 expect_exit "consumer compiles with pkg-config" 0 -- sh -c \
-    "cc -std=c11 -Wall -Werror \$(pkg-config --cflags altroot) '$WORK/consumer.c' -o '$WORK/consumer' \$(pkg-config --libs altroot)"
+    "cc -std=c11 -Wall -Werror $san \$(pkg-config --cflags altroot) '$WORK/consumer.c' -o '$WORK/consumer' \$(pkg-config --libs altroot)"
 expect_exit "consumer runs against the shared library" 0 -- env LD_LIBRARY_PATH="$libdir" "$WORK/consumer"
 if grep -q "E_CERT_EXPIRED" "$WORK/out"; then ok "consumer output"; else not_ok "consumer output"; fi
 

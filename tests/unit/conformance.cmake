@@ -1,1 +1,2 @@
 altroot_unit_test(conformance_anchors test_conformance_anchors.c)
+altroot_unit_test(conformance_matter_dut test_conformance_matter_dut.c)

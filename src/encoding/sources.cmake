@@ -1,0 +1,1 @@
+list(APPEND ALTROOT_SOURCES encoding/tlv.c encoding/der.c)

@@ -1,0 +1,1 @@
+altroot_unit_test(matter_attest test_matter_attest.c)

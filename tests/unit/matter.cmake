@@ -1,0 +1,4 @@
+altroot_unit_test(tlv test_tlv.c)
+altroot_unit_test(matter_der test_matter_der.c)
+altroot_unit_test(matter_cert test_matter_cert.c)
+altroot_unit_test(conformance_matter_opcerts test_conformance_matter_opcerts.c)

@@ -9,9 +9,13 @@
 #define ALTROOT_ERROR_H
 
 #include <altroot/export.h>
+#include <altroot/error_devid.h>
+#include <altroot/error_fdo.h>
+#include <altroot/error_matter.h>
 
-/* X(NAME, value, "one-line message") */
-#define ALTROOT_ERROR_LIST(X)                                                                      \
+/* X(NAME, value, "one-line message"). Each root of trust keeps its own range in its own header
+ * (error_<area>.h); ALTROOT_ERROR_LIST joins them. */
+#define ALTROOT_ERRORS_CORE(X)                                                                     \
     X(OK, 0, "success")                                                                            \
     /* usage: 100-199 */                                                                           \
     X(E_USAGE, 100, "invalid command-line usage")                                                  \
@@ -56,30 +60,16 @@
     X(E_ANCHOR_FILE, 502, "anchor file cannot be used")                                            \
     X(E_NOT_TRUSTED, 503, "nothing establishes trust in this peer")                                \
     X(E_POLICY, 504, "artefact violates the profile rules")                                        \
-    /* Matter attestation: 600-649 (mirrors the SDK's PAA, PAI, DAC, attestation, CD results) */   \
-    X(E_MATTER_PAA_NOT_FOUND, 600, "no matter-paa anchor has the PAI's authority key identifier")  \
-    X(E_MATTER_PAA_FORMAT, 601, "PAA certificate violates the Matter profile")                     \
-    X(E_MATTER_PAI_FORMAT, 602, "PAI certificate violates the Matter profile")                     \
-    X(E_MATTER_DAC_FORMAT, 603, "DAC certificate violates the Matter profile")                     \
-    X(E_MATTER_VID_MISMATCH, 604, "vendor IDs of the DAC, PAI and PAA disagree")                   \
-    X(E_MATTER_PID_MISMATCH, 605, "product IDs of the DAC and PAI disagree")                       \
-    X(E_MATTER_DAC_EXPIRED, 606, "DAC is not valid at the verification time")                      \
-    X(E_MATTER_CHAIN, 607, "DAC chain does not verify as of the DAC's issuance")                   \
-    X(E_MATTER_CD_NO_KEY_ID, 608, "certification declaration has no usable signer key identifier") \
-    X(E_MATTER_CD_KEY_NOT_FOUND, 609, "no allowed CD signing key has the signer key identifier")   \
-    X(E_MATTER_CD_SIGNATURE, 610, "certification declaration signature or envelope is invalid")    \
-    X(E_MATTER_CD_FORMAT, 611, "certification declaration content is malformed")                   \
-    X(E_MATTER_CD_VENDOR, 612, "certification declaration vendor ID does not match")               \
-    X(E_MATTER_CD_PRODUCT, 613, "certification declaration product ID does not match")             \
-    X(E_MATTER_CD_PAA, 614, "PAA is not in the certification declaration's authorized list")       \
-    X(E_MATTER_ELEMENTS, 615, "attestation elements are malformed")                                \
-    X(E_MATTER_NONCE, 616, "attestation nonce does not match the one sent")                        \
-    X(E_MATTER_ATTESTATION_SIGNATURE, 617, "attestation signature by the DAC key is invalid")      \
-    X(E_MATTER_CD_MISSING, 618, "no certification declaration was presented")                      \
     /* internal: 900-999 */                                                                        \
     X(E_INTERNAL, 900, "internal error")                                                           \
     X(E_NOMEM, 901, "out of memory")                                                               \
     X(E_CRYPTO, 902, "cryptographic library failure")
+
+#define ALTROOT_ERROR_LIST(X)                                                                      \
+    ALTROOT_ERRORS_CORE(X)                                                                         \
+    ALTROOT_ERRORS_MATTER(X)                                                                       \
+    ALTROOT_ERRORS_DEVID(X)                                                                        \
+    ALTROOT_ERRORS_FDO(X)
 
 typedef enum altroot_err {
 #define ALTROOT_ERR_ENUM_(name, value, msg) ALTROOT_##name = value,
@@ -94,7 +84,7 @@ ALTROOT_API const char *altroot_strerror(altroot_err err);
 ALTROOT_API const char *altroot_error_name(altroot_err err);
 
 /* Category of a code: "ok", "usage", "io", "malformed", "signature", "policy", "matter",
- * "internal". */
+ * "devid", "fdo", "internal". */
 ALTROOT_API const char *altroot_error_category(altroot_err err);
 
 #endif

@@ -42,5 +42,9 @@ const char *altroot_error_category(altroot_err err)
         return "policy";
     if (v >= 600 && v < 700)
         return "matter";
+    if (v >= 700 && v < 800)
+        return "devid";
+    if (v >= 800 && v < 900)
+        return "fdo";
     return "internal";
 }

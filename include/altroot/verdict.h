@@ -25,6 +25,7 @@ typedef enum altroot_mode {
     ALTROOT_MODE_BASELINE = 0,  /* Web PKI or a local CA: ordinary X.509 */
     ALTROOT_MODE_PRIMARY = 1,   /* an alternative anchor replaces the Web PKI */
     ALTROOT_MODE_SECONDARY = 2, /* evidence in the certificate augments the decision */
+    ALTROOT_MODE_ARTEFACT = 3,  /* an artefact verified offline, outside any connection */
 } altroot_mode;
 
 typedef enum altroot_root_status {

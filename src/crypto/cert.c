@@ -92,7 +92,10 @@ static void name_oneline(const X509_NAME *name, char *out, size_t len)
         return;
     /* RFC 2253 escaping keeps control characters and separators from a hostile name out of
      * the report as raw bytes. */
-    if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+    /* Attributes with OIDs OpenSSL does not name (Matter's VID/PID) print as their string
+     * value after the dotted OID, not as a hex dump. */
+    unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~XN_FLAG_DUMP_UNKNOWN_FIELDS;
+    if (X509_NAME_print_ex(bio, name, 0, flags) >= 0) {
         int n = BIO_read(bio, out, (int)(len - 1 > (size_t)INT_MAX ? INT_MAX : len - 1));
         out[n > 0 ? n : 0] = '\0';
     }

@@ -56,6 +56,10 @@ altroot_err altroot_verdict_print(const altroot_verdict *v, FILE *out)
     fprintf(out, "Verified at:  %s\n", at);
     fprintf(out, "Decision:     %s (rule %d)\n", altroot_decision_name(v->decision), v->rule);
     fprintf(out, "Message:      %s\n", v->message ? v->message : "");
+    /* An offline artefact has no connection: no class, no TLS, no name to bind. */
+    bool connection = v->address != NULL || v->cert_class >= 0 || v->name.name != NULL;
+    if (!connection)
+        goto roots;
     fprintf(out, "Class:        %d, %s", v->cert_class,
             altroot_cert_class_description(v->cert_class));
     if (v->lifted_class >= 0)
@@ -70,6 +74,7 @@ altroot_err altroot_verdict_print(const altroot_verdict *v, FILE *out)
         fprintf(out, " by %s via %s", v->name.method, v->name.by ? v->name.by : "?");
     fprintf(out, "%s\n", v->name.name != NULL ? ")" : "");
     print_tls(v, out);
+roots:
     for (size_t i = 0; i < v->root_count; i++) {
         const altroot_root_result *r = &v->roots[i];
         fprintf(out, "Root %-8s %s, %s%s\n", r->root, altroot_root_status_name(r->status),

@@ -132,6 +132,8 @@ const char *altroot_mode_name(altroot_mode m)
         return "primary";
     case ALTROOT_MODE_SECONDARY:
         return "secondary";
+    case ALTROOT_MODE_ARTEFACT:
+        return "artefact";
     }
     return "unknown";
 }
@@ -223,8 +225,13 @@ static altroot_err message_by_class(altroot_verdict *v, char *msg, size_t len)
                  "Nothing proves which device this is.");
         break;
     default:
-        snprintf(msg, len, "No secure connection could be established: %s.",
-                 v->failures.count > 0 ? v->failures.items[0].detail : "unknown failure");
+        snprintf(msg, len,
+                 v->address == NULL && v->target != NULL && strstr(v->target, "://") == NULL
+                     ? "This artefact failed verification: %s."
+                     : "No secure connection could be established: %s.",
+                 failed != NULL          ? first_detail(failed)
+                 : v->failures.count > 0 ? v->failures.items[0].detail
+                                         : "unknown failure");
         break;
     }
     return ALTROOT_OK;
@@ -312,7 +319,11 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
         TRY(message_by_class(v, msg, sizeof msg));
     }
-    if (v->decision == ALTROOT_DECISION_UNTRUSTED && first_failed(v, false) == NULL) {
+    bool all_verified = v->root_count > 0;
+    for (size_t i = 0; i < v->root_count; i++)
+        all_verified = all_verified && v->roots[i].status == ALTROOT_ROOT_VERIFIED;
+    if (v->decision == ALTROOT_DECISION_UNTRUSTED && first_failed(v, false) == NULL &&
+        !all_verified) {
         TRY(altroot_failures_add(&v->failures, ALTROOT_E_NOT_TRUSTED, NULL, NULL));
         TRY(gather_failures(v, true));
     }

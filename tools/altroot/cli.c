@@ -1,6 +1,8 @@
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -76,4 +78,101 @@ altroot_trust_store *cli_load_store(const cli_common *c)
 int cli_exit_for(altroot_decision d)
 {
     return d == ALTROOT_DECISION_TRUSTED ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
+}
+
+bool cli_read_file(const char *path, altroot_bytes *out)
+{
+    altroot_err err = altroot_bytes_read_file(out, path, (size_t)4 * 1024 * 1024);
+    if (err != ALTROOT_OK)
+        cli_error(path, err);
+    return err == ALTROOT_OK;
+}
+
+static bool add_one(altroot_trust_store *store, altroot_anchor_kind kind, const char *path)
+{
+    altroot_bytes data = ALTROOT_BYTES_INIT;
+    if (!cli_read_file(path, &data))
+        return false;
+    altroot_err err = altroot_trust_store_add(store, kind, path, altroot_bytes_span(&data));
+    altroot_bytes_clear(&data);
+    if (err != ALTROOT_OK)
+        cli_error(path, err);
+    return err == ALTROOT_OK;
+}
+
+bool cli_add_anchors(altroot_trust_store *store, altroot_anchor_kind kind, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_error(path, ALTROOT_E_NOT_FOUND);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return add_one(store, kind, path);
+    struct dirent **names = NULL;
+    int n = scandir(path, &names, NULL, alphasort);
+    if (n < 0) {
+        cli_error(path, ALTROOT_E_IO);
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        char p[4096];
+        if (names[i]->d_name[0] != '.' &&
+            snprintf(p, sizeof p, "%s/%s", path, names[i]->d_name) < (int)sizeof p &&
+            stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            ok = add_one(store, kind, p) && ok;
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+altroot_trust_store *cli_store_for_verify(const cli_common *c)
+{
+    cli_common sc = *c;
+    if (sc.webpki == NULL)
+        sc.webpki = ""; /* offline artefacts do not involve the Web PKI */
+    return cli_load_store(&sc);
+}
+
+bool cli_parse_hex16(const char *s, uint16_t *out)
+{
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    size_t n = strlen(s);
+    unsigned v = 0;
+    if (n == 0 || n > 4)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        int d = ch >= '0' && ch <= '9'   ? ch - '0'
+                : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                         : -1;
+        if (d < 0)
+            return false;
+        v = v * 16 + (unsigned)d;
+    }
+    *out = (uint16_t)v;
+    return true;
+}
+
+int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *not_device)
+{
+    bool all = v->root_count > 0;
+    for (size_t i = 0; i < v->root_count; i++)
+        all = all && v->roots[i].status == ALTROOT_ROOT_VERIFIED;
+    altroot_err err = altroot_verdict_decide(v);
+    if (err == ALTROOT_OK && all && not_device != NULL) {
+        v->rule = 0;
+        err = altroot_set_string(&v->message, not_device);
+    }
+    if (err == ALTROOT_OK)
+        err = c->json ? altroot_verdict_print_json(v, stdout) : altroot_verdict_print(v, stdout);
+    if (err != ALTROOT_OK) {
+        cli_error("report", err);
+        return EXIT_USAGE;
+    }
+    return all ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
 }

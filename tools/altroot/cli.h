@@ -40,3 +40,30 @@ int cmd_connect(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 #endif
+
+/* ---- helpers shared by `altroot verify <kind>` ---- */
+
+/* Read a whole file (at most 4 MiB). Prints "altroot: PATH: ... (CODE)" and returns false when
+ * it cannot be read. */
+bool cli_read_file(const char *path, altroot_bytes *out);
+
+/* Add every anchor in PATH (a file, or every file of a directory) as `kind` to `store`. Prints
+ * each problem; returns false when PATH cannot be read or any file is not a usable anchor. */
+bool cli_add_anchors(altroot_trust_store *store, altroot_anchor_kind kind, const char *path);
+
+/* An empty store (no Web PKI) or, with --anchors, the store of that directory. */
+altroot_trust_store *cli_store_for_verify(const cli_common *c);
+
+/* Parse a 16-bit hex value "0xFFF1" or "FFF1". */
+bool cli_parse_hex16(const char *s, uint16_t *out);
+
+/* Decide, print (text or JSON) and return the exit code of an offline verification: 0 when
+ * every root in `v` verified, 1 otherwise (2 if printing failed). For an artefact that is not a
+ * device (an anchor, a signer), pass `not_device`: the report then carries rule 0 ("no device
+ * decision") and that message when it verified. */
+int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *not_device);
+
+/* `altroot verify` and the verifiers of each kind (argv[0] is the kind). */
+int cmd_verify(int argc, char **argv);
+int verify_matter_dac(int argc, char **argv);
+int verify_matter_paa(int argc, char **argv);

@@ -126,6 +126,18 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_subject_attrs(const altr
                                                                       altroot_name_attr *out,
                                                                       size_t max, size_t *count);
 
+/* The extension with dotted OID `oid`: its criticality and extnValue content octets (borrowed,
+ * valid while `cert` lives). E_NOT_FOUND when absent; E_CERT_PARSE when it appears more than
+ * once (RFC 5280 4.2: "A certificate MUST NOT include more than one instance of a particular
+ * extension"). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_extension(const altroot_cert *cert,
+                                                                  const char *oid, bool *critical,
+                                                                  altroot_span *value);
+/* The DER-encoded subject and issuer Names (borrowed, valid while `cert` lives), for exact
+ * comparisons and for profiles that parse attributes themselves. */
+ALTROOT_API altroot_span altroot_cert_subject_der(const altroot_cert *cert);
+ALTROOT_API altroot_span altroot_cert_issuer_der(const altroot_cert *cert);
+
 /* Verify that `cert` is signed by `issuer_key` (signature only: no names, no time). */
 ALTROOT_API bool altroot_cert_signed_by(const altroot_cert *cert, const altroot_key *issuer_key);
 

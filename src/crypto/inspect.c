@@ -172,3 +172,43 @@ bool altroot_cert_signed_by(const altroot_cert *cert, const altroot_key *issuer_
     ERR_clear_error();
     return ok;
 }
+
+altroot_err altroot_cert_extension(const altroot_cert *cert, const char *oid, bool *critical,
+                                   altroot_span *value)
+{
+    ENSURE(cert != NULL && oid != NULL && critical != NULL && value != NULL, ALTROOT_E_INTERNAL);
+    ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+    ENSURE(obj != NULL, ALTROOT_E_ARG);
+    int idx = X509_get_ext_by_OBJ(cert->x509, obj, -1);
+    int again = idx >= 0 ? X509_get_ext_by_OBJ(cert->x509, obj, idx) : -1;
+    ASN1_OBJECT_free(obj);
+    ERR_clear_error();
+    ENSURE(idx >= 0, ALTROOT_E_NOT_FOUND);
+    ENSURE(again < 0, ALTROOT_E_CERT_PARSE);
+    const X509_EXTENSION *e = X509_get_ext(cert->x509, idx);
+    const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data((X509_EXTENSION *)e);
+    *critical = X509_EXTENSION_get_critical(e) == 1;
+    *value = (altroot_span){ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v)};
+    return ALTROOT_OK;
+}
+
+static altroot_span name_der(const X509_NAME *name)
+{
+    const unsigned char *der = NULL;
+    size_t len = 0;
+    if (X509_NAME_get0_der((X509_NAME *)name, &der, &len) != 1) {
+        ERR_clear_error();
+        return (altroot_span){NULL, 0};
+    }
+    return (altroot_span){der, len};
+}
+
+altroot_span altroot_cert_subject_der(const altroot_cert *cert)
+{
+    return name_der(X509_get_subject_name(cert->x509));
+}
+
+altroot_span altroot_cert_issuer_der(const altroot_cert *cert)
+{
+    return name_der(X509_get_issuer_name(cert->x509));
+}

@@ -133,6 +133,21 @@ static void certificate_info(void **state)
     assert_int_equal(attrs[1].string_type, 12);
     assert_memory_equal(attrs[1].value, "Home CA", 7);
     assert_int_equal(attrs[1].rdn, 1);
+    bool crit = true;
+    altroot_span v;
+    assert_ok(altroot_cert_extension(altroot_certs_get(l, 0), "2.5.29.17", &crit, &v));
+    assert_false(crit);
+    assert_int_equal(v.ptr[0], 0x30); /* GeneralNames SEQUENCE */
+    assert_ok(altroot_cert_extension(altroot_certs_get(l, 0), "2.5.29.15", &crit, &v));
+    assert_true(crit);
+    assert_int_equal(
+        altroot_cert_extension(altroot_certs_get(l, 0), "1.3.6.1.5.5.7.1.25", &crit, &v),
+        ALTROOT_E_NOT_FOUND);
+    assert_int_equal(altroot_cert_extension(altroot_certs_get(l, 0), "not-an-oid", &crit, &v),
+                     ALTROOT_E_ARG);
+    assert_true(altroot_cert_subject_der(altroot_certs_get(l, 0)).len > 0);
+    assert_true(altroot_span_equal(altroot_cert_issuer_der(altroot_certs_get(l, 0)),
+                                   altroot_cert_subject_der(altroot_certs_get(l, 1))));
     altroot_key *ca_key = NULL;
     assert_ok(altroot_cert_public_key(altroot_certs_get(l, 1), &ca_key));
     assert_true(altroot_cert_signed_by(altroot_certs_get(l, 0), ca_key));

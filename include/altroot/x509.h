@@ -181,6 +181,24 @@ typedef enum altroot_key_type {
 } altroot_key_type;
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_generate(altroot_key_type type,
                                                                 altroot_key **out);
+/* A public key from raw parts: an EC point (uncompressed, 0x04 || X || Y) on P-256 or P-384
+ * (`type` ALTROOT_KEY_EC_P256/P384; the point must be on the curve), or an RSA modulus and
+ * public exponent (big-endian magnitudes; at least 2048 bits). Caller frees with
+ * altroot_key_free(). E_KEY_PARSE when the parts do not form a valid key. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_from_ec_point(altroot_key_type type,
+                                                                     altroot_span point,
+                                                                     altroot_key **out);
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_from_rsa(altroot_span n, altroot_span e,
+                                                                altroot_key **out);
+/* The uncompressed EC point of an EC key (appended to `out`); E_KEY_PARSE for other keys. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_ec_point(const altroot_key *key,
+                                                                altroot_bytes *out);
+/* The DER SubjectPublicKeyInfo (appended to `out`). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_spki_der(const altroot_key *key,
+                                                                altroot_bytes *out);
+/* ALTROOT_KEY_EC_P256, _EC_P384 or _RSA_2048 (any RSA size); 0 for other keys. */
+ALTROOT_API altroot_key_type altroot_key_get_type(const altroot_key *key);
+
 /* PKCS#8 PEM private key (appended to `out`; wipe it with altroot_bytes_clear). */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_key_private_pem(const altroot_key *key,
                                                                    altroot_bytes *out);

@@ -159,12 +159,59 @@ static void certificate_info(void **state)
     altroot_certs_free(l);
 }
 
+static void keys_from_raw_parts(void **state)
+{
+    (void)state;
+    altroot_key *k = NULL, *back = NULL;
+    altroot_bytes point = ALTROOT_BYTES_INIT, spki = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &k));
+    assert_int_equal(altroot_key_get_type(k), ALTROOT_KEY_EC_P256);
+    assert_ok(altroot_key_ec_point(k, &point));
+    assert_int_equal(point.len, 65);
+    assert_ok(altroot_key_from_ec_point(ALTROOT_KEY_EC_P256, altroot_bytes_span(&point), &back));
+    assert_true(altroot_key_equal(k, back));
+    altroot_key_free(back);
+    /* Wrong curve size, compressed form, and a point off the curve are all rejected. */
+    assert_int_equal(
+        altroot_key_from_ec_point(ALTROOT_KEY_EC_P384, altroot_bytes_span(&point), &back),
+        ALTROOT_E_KEY_PARSE);
+    point.ptr[0] = 0x02;
+    assert_int_equal(
+        altroot_key_from_ec_point(ALTROOT_KEY_EC_P256, altroot_bytes_span(&point), &back),
+        ALTROOT_E_KEY_PARSE);
+    point.ptr[0] = 0x04;
+    point.ptr[64] ^= 1;
+    assert_int_equal(
+        altroot_key_from_ec_point(ALTROOT_KEY_EC_P256, altroot_bytes_span(&point), &back),
+        ALTROOT_E_KEY_PARSE);
+    assert_ok(altroot_key_spki_der(k, &spki));
+    assert_ok(altroot_key_parse_public(altroot_bytes_span(&spki), &back));
+    assert_true(altroot_key_equal(k, back));
+    altroot_key_free(back);
+    altroot_key_free(k);
+    altroot_bytes_clear(&point);
+    altroot_bytes_clear(&spki);
+    /* RSA: a 2048-bit modulus and e = 65537 make a key; a short modulus or even e do not. */
+    uint8_t n[256], e[3] = {0x01, 0x00, 0x01};
+    memset(n, 0xC5, sizeof n);
+    n[255] |= 1;
+    assert_ok(altroot_key_from_rsa((altroot_span){n, 256}, (altroot_span){e, 3}, &back));
+    assert_int_equal(altroot_key_get_type(back), ALTROOT_KEY_RSA_2048);
+    altroot_key_free(back);
+    assert_int_equal(altroot_key_from_rsa((altroot_span){n, 128}, (altroot_span){e, 3}, &back),
+                     ALTROOT_E_KEY_PARSE);
+    e[2] = 0x00;
+    assert_int_equal(altroot_key_from_rsa((altroot_span){n, 256}, (altroot_span){e, 3}, &back),
+                     ALTROOT_E_KEY_PARSE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_algorithm_round_trips),
         cmocka_unit_test(key_must_fit_the_algorithm),
         cmocka_unit_test(certificate_info),
+        cmocka_unit_test(keys_from_raw_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -262,6 +262,7 @@ typedef struct altroot_chain_params {
     altroot_purpose purpose;
     bool partial_chain; /* anchors need not be self-signed (an intermediate may anchor) */
     bool strict;        /* also the RFC 5280 rules of OpenSSL's X509_V_FLAG_X509_STRICT */
+    bool want_path;     /* fill result->path (costs a copy of each certificate) */
 } altroot_chain_params;
 
 typedef struct altroot_chain_result {
@@ -269,7 +270,7 @@ typedef struct altroot_chain_result {
     bool reached_anchor; /* a path to an anchor was built by signature; checks may still fail */
     int anchor_index;    /* index of that anchor in the anchor list, or -1 */
     altroot_failures failures; /* every failure found, with the chain depth in `where` */
-    altroot_certs *path; /* the built path, leaf first (anchor last); NULL when none was built */
+    altroot_certs *path; /* with want_path: the built path, leaf first (anchor last); else NULL */
 } altroot_chain_result;
 
 /* Validate `presented` (leaf first, then any intermediates in any order) against `anchors` at

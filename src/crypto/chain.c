@@ -171,7 +171,7 @@ static altroot_err copy_path(STACK_OF(X509) * chain, altroot_certs **out)
 }
 
 static altroot_err summarise(X509_STORE_CTX *ctx, const altroot_certs *anchors, int rc,
-                             altroot_chain_result *r)
+                             bool want_path, altroot_chain_result *r)
 {
     STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
     int n = chain == NULL ? 0 : sk_X509_num(chain);
@@ -187,7 +187,7 @@ static altroot_err summarise(X509_STORE_CTX *ctx, const altroot_certs *anchors, 
         TRY(altroot_failures_add(&r->failures, map_verify_error(e), "chain", "%s",
                                  X509_verify_cert_error_string(e)));
     }
-    if (n > 0)
+    if (n > 0 && want_path)
         TRY(copy_path(chain, &r->path));
     return ALTROOT_OK;
 }
@@ -216,7 +216,7 @@ altroot_err altroot_chain_verify(const altroot_certs *presented, const altroot_c
     X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
     int rc = X509_verify_cert(ctx);
     TRY_GOTO(c.oom);
-    TRY_GOTO(summarise(ctx, anchors, rc, &r));
+    TRY_GOTO(summarise(ctx, anchors, rc, params->want_path, &r));
     *result = r;
     r = (altroot_chain_result){.anchor_index = -1};
 out:

@@ -341,7 +341,7 @@ altroot_err altroot_der_get_time(const altroot_der_elem *e, altroot_time *out)
 
 static altroot_err ecdsa_int(altroot_cursor *c, uint8_t out[32])
 {
-    altroot_der_elem e;
+    altroot_der_elem e = {0};
     altroot_span m;
     TRY(altroot_der_expect(c, ALTROOT_DER_INTEGER, &e));
     TRY(altroot_der_get_uint_bytes(&e, &m));

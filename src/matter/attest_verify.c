@@ -98,6 +98,10 @@ static void check_paa(run *r)
 
 /* DAC valid now; PAI and PAA valid when the DAC was issued (the SDK verifies the chain as of
  * the DAC's notBefore, with OpenSSL's strict X.509 rules). */
+/* DAC valid now; PAI and PAA valid when the DAC was issued (the SDK verifies the chain as of
+ * the DAC's notBefore, with OpenSSL's strict X.509 rules). The path is built against every
+ * matter-paa anchor (their store is built once) and must end at the PAA found by key id: a
+ * look-alike PAA with the same name and another key cannot stand in. */
 static void check_chain(run *r)
 {
     altroot_time nb, na;
@@ -109,22 +113,23 @@ static void check_chain(run *r)
         fail(r, ALTROOT_E_MATTER_DAC_EXPIRED, "DAC", "DAC is not valid at the verification time");
     if (r->paa == NULL)
         return;
-    altroot_certs *chain = NULL, *anchor = NULL;
+    const altroot_certs *paas = altroot_trust_store_certs(r->in->store, ALTROOT_ANCHOR_MATTER_PAA);
+    altroot_certs *chain = NULL;
     altroot_chain_result res = {0};
     altroot_chain_params p = {.at = nb, .strict = true};
     altroot_err e = altroot_certs_new(&chain);
     if (e == ALTROOT_OK && (e = altroot_certs_push(chain, r->dac)) == ALTROOT_OK &&
-        (e = altroot_certs_push(chain, r->pai)) == ALTROOT_OK &&
-        (e = altroot_certs_new(&anchor)) == ALTROOT_OK &&
-        (e = altroot_certs_push(anchor, (altroot_cert *)r->paa)) == ALTROOT_OK)
-        e = altroot_chain_verify(chain, anchor, &p, &res);
+        (e = altroot_certs_push(chain, r->pai)) == ALTROOT_OK)
+        e = altroot_chain_verify(chain, paas, &p, &res);
     if (e != ALTROOT_OK && r->err == ALTROOT_OK)
         r->err = e;
     for (size_t i = 0; e == ALTROOT_OK && !res.verified && i < res.failures.count; i++)
         fail(r, ALTROOT_E_MATTER_CHAIN, res.failures.items[i].where, res.failures.items[i].detail);
+    if (e == ALTROOT_OK && res.verified &&
+        altroot_certs_get(paas, (size_t)res.anchor_index) != r->paa)
+        fail(r, ALTROOT_E_MATTER_CHAIN, "PAA", "the chain ends at another PAA than the PAI names");
     altroot_chain_result_clear(&res);
     altroot_certs_free(chain);
-    altroot_certs_free(anchor);
 }
 
 static const altroot_cert *find_cd_key(run *r, altroot_span kid)

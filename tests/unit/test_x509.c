@@ -126,7 +126,7 @@ static void verify(const mini_pki *p, altroot_cert *anchor, const char *host, co
 {
     altroot_certs *chain = one(p->leaf), *anchors = one(anchor);
     altroot_chain_params params = {
-        .at = at, .host = host, .ip = ip, .purpose = ALTROOT_PURPOSE_TLS_SERVER};
+        .at = at, .host = host, .ip = ip, .purpose = ALTROOT_PURPOSE_TLS_SERVER, .want_path = true};
     assert_ok(altroot_chain_verify(chain, anchors, &params, r));
     altroot_certs_free(chain);
     altroot_certs_free(anchors);

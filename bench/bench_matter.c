@@ -1,0 +1,223 @@
+/*
+ * Matter attestation cost: altroot's full DAC chain + CD verification against the same work done
+ * with plain OpenSSL calls (X509_verify_cert over the same chain, CMS_verify of the same CD), and
+ * against the floor: the three ECDSA P-256 verifications the work contains.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <altroot/matter.h>
+
+#include "bench.h"
+
+#define DAY 86400
+static const altroot_time NOW = 1795849200;
+
+typedef struct fixture {
+    altroot_key *paa_key, *pai_key, *dac_key, *cd_key;
+    altroot_cert *paa, *pai, *dac, *cd_cert;
+    altroot_bytes cd;
+    altroot_trust_store *store;
+    /* OpenSSL side */
+    X509_STORE *ossl_store;
+    X509 *ossl_cd_cert;
+    EVP_PKEY *ossl_pai_pub;
+} fixture;
+
+static int check(altroot_err e, const char *what)
+{
+    if (e != ALTROOT_OK)
+        fprintf(stderr, "bench: %s: %s\n", what, altroot_error_name(e));
+    return e == ALTROOT_OK;
+}
+
+static altroot_cert *mint(const char *cn, const char *vid, const char *pid, bool ca, int pathlen,
+                          const altroot_key *key, const altroot_cert *issuer,
+                          const altroot_key *ikey)
+{
+    altroot_name_entry a[2] = {{"1.3.6.1.4.1.37244.2.1", vid}, {"1.3.6.1.4.1.37244.2.2", pid}};
+    altroot_cert_template t = {.common_name = cn,
+                               .subject_attrs = a,
+                               .subject_attr_count = vid == NULL   ? 0
+                                                     : pid == NULL ? 1
+                                                                   : 2,
+                               .is_ca = ca,
+                               .path_len = pathlen,
+                               .not_before = NOW - DAY,
+                               .not_after = ALTROOT_TIME_NO_EXPIRY};
+    altroot_cert *c = NULL;
+    return check(altroot_cert_issue(&t, key, issuer, ikey, &c), cn) ? c : NULL;
+}
+
+static X509 *to_x509(const altroot_cert *c)
+{
+    altroot_span d = altroot_cert_der(c);
+    const unsigned char *p = d.ptr;
+    return d2i_X509(NULL, &p, (long)d.len);
+}
+
+static int make(fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    if (!check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->paa_key), "key") ||
+        !check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->pai_key), "key") ||
+        !check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->dac_key), "key") ||
+        !check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->cd_key), "key"))
+        return 0;
+    f->paa = mint("Bench PAA", "FFF1", NULL, true, 1, f->paa_key, NULL, NULL);
+    f->pai = mint("Bench PAI", "FFF1", NULL, true, 0, f->pai_key, f->paa, f->paa_key);
+    f->dac = mint("Bench DAC", "FFF1", "8000", false, -1, f->dac_key, f->pai, f->pai_key);
+    f->cd_cert = mint("Bench CD signer", NULL, NULL, false, -1, f->cd_key, NULL, NULL);
+    if (f->paa == NULL || f->pai == NULL || f->dac == NULL || f->cd_cert == NULL)
+        return 0;
+    altroot_matter_cd cd;
+    memset(&cd, 0, sizeof cd);
+    cd.format_version = 1;
+    cd.vendor_id = 0xFFF1;
+    cd.product_ids[0] = 0x8000;
+    cd.product_id_count = 1;
+    memcpy(cd.certificate_id, "ZIG20141ZB330001-24", 19);
+    altroot_bytes content = ALTROOT_BYTES_INIT;
+    altroot_cert_info ci;
+    altroot_trust_options o = {NULL, ""};
+    int ok = check(altroot_matter_cd_encode(&cd, &content), "cd") &&
+             check(altroot_cert_get_info(f->cd_cert, &ci), "info") &&
+             check(altroot_matter_cd_sign(altroot_bytes_span(&content), f->cd_key,
+                                          (altroot_span){ci.skid, ci.skid_len}, &f->cd),
+                   "sign") &&
+             check(altroot_trust_store_load(&o, &f->store), "store") &&
+             check(altroot_trust_store_add(f->store, ALTROOT_ANCHOR_MATTER_PAA, "paa",
+                                           altroot_cert_der(f->paa)),
+                   "paa") &&
+             check(altroot_trust_store_add(f->store, ALTROOT_ANCHOR_MATTER_CD, "cd",
+                                           altroot_cert_der(f->cd_cert)),
+                   "cd key");
+    altroot_bytes_clear(&content);
+    f->ossl_store = X509_STORE_new();
+    X509 *paa = to_x509(f->paa), *pai = to_x509(f->pai);
+    X509_STORE_add_cert(f->ossl_store, paa);
+    f->ossl_cd_cert = to_x509(f->cd_cert);
+    f->ossl_pai_pub = X509_get_pubkey(pai);
+    X509_free(paa);
+    X509_free(pai);
+    return ok && f->ossl_cd_cert != NULL && f->ossl_pai_pub != NULL;
+}
+
+static void ours(void *arg)
+{
+    fixture *f = arg;
+    altroot_matter_attestation_input in = {.dac = altroot_cert_der(f->dac),
+                                           .pai = altroot_cert_der(f->pai),
+                                           .cd = altroot_bytes_span(&f->cd),
+                                           .store = f->store,
+                                           .at = NOW,
+                                           .has_basic_info = true,
+                                           .basic_vid = 0xFFF1,
+                                           .basic_pid = 0x8000};
+    altroot_matter_attestation a;
+    if (altroot_matter_verify_attestation(&in, &a) != ALTROOT_OK || !a.verified)
+        abort();
+    altroot_matter_attestation_clear(&a);
+}
+
+/* The same work with OpenSSL: parse both certificates, verify the chain to the PAA at the DAC's
+ * issuance, parse and verify the CD's CMS signature. */
+static void baseline(void *arg)
+{
+    fixture *f = arg;
+    X509 *dac = to_x509(f->dac), *pai = to_x509(f->pai);
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    sk_X509_push(untrusted, pai);
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    X509_STORE_CTX_init(ctx, f->ossl_store, dac, untrusted);
+    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)(NOW - DAY));
+    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_X509_STRICT);
+    int chain_ok = X509_verify_cert(ctx);
+    BIO *in = BIO_new_mem_buf(f->cd.ptr, (int)f->cd.len);
+    CMS_ContentInfo *cms = d2i_CMS_bio(in, NULL);
+    STACK_OF(X509) *signers = sk_X509_new_null();
+    sk_X509_push(signers, f->ossl_cd_cert);
+    BIO *out = BIO_new(BIO_s_mem());
+    int cms_ok = cms != NULL && CMS_verify(cms, signers, NULL, NULL, out,
+                                           CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1;
+    if (chain_ok != 1 || !cms_ok)
+        abort();
+    BIO_free(out);
+    sk_X509_free(signers);
+    CMS_ContentInfo_free(cms);
+    BIO_free(in);
+    X509_STORE_CTX_free(ctx);
+    sk_X509_free(untrusted);
+    X509_free(dac);
+    X509_free(pai);
+}
+
+/* The floor: one ECDSA P-256 verification, with the key already parsed. */
+typedef struct floor_arg {
+    EVP_PKEY *key;
+    unsigned char sig[80];
+    size_t sig_len;
+} floor_arg;
+
+static void one_verify(void *arg)
+{
+    floor_arg *fa = arg;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    static const unsigned char msg[] = "the DAC TBS stands in for any signed bytes";
+    if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, fa->key) != 1 ||
+        EVP_DigestVerify(md, fa->sig, fa->sig_len, msg, sizeof msg - 1) != 1)
+        abort();
+    EVP_MD_CTX_free(md);
+}
+
+static void three_verifies(void *arg)
+{
+    one_verify(arg);
+    one_verify(arg);
+    one_verify(arg);
+}
+
+static int make_floor(floor_arg *fa, const altroot_key *key)
+{
+    static const unsigned char msg[] = "the DAC TBS stands in for any signed bytes";
+    altroot_bytes sig = ALTROOT_BYTES_INIT, spki = ALTROOT_BYTES_INIT;
+    if (!check(altroot_sign(key, ALTROOT_SIG_ECDSA_P256_SHA256, ALTROOT_SIG_FORMAT_DER,
+                            (altroot_span){msg, sizeof msg - 1}, &sig),
+               "sign") ||
+        !check(altroot_key_spki_der(key, &spki), "spki") || sig.len > sizeof fa->sig)
+        return 0;
+    memcpy(fa->sig, sig.ptr, sig.len);
+    fa->sig_len = sig.len;
+    const unsigned char *p = spki.ptr;
+    fa->key = d2i_PUBKEY(NULL, &p, (long)spki.len);
+    altroot_bytes_clear(&sig);
+    altroot_bytes_clear(&spki);
+    return fa->key != NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int iters = argc > 1 ? atoi(argv[1]) : 200, rounds = argc > 2 ? atoi(argv[2]) : 15;
+    fixture f;
+    floor_arg fa;
+    if (!make(&f) || !make_floor(&fa, f.dac_key))
+        return 1;
+    bench_header("Matter attestation: DAC -> PAI -> PAA chain + Certification Declaration");
+    bench_stat s_ours = bench_run(ours, &f, iters, rounds);
+    bench_stat s_base = bench_run(baseline, &f, iters, rounds);
+    bench_stat s_floor = bench_run(three_verifies, &fa, iters, rounds);
+    bench_report("altroot_matter_verify_attestation", s_ours,
+                 "OpenSSL X509_verify_cert + CMS_verify", s_base);
+    bench_report("altroot_matter_verify_attestation", s_ours, "3 x ECDSA P-256 verify (floor)",
+                 s_floor);
+    bench_report("OpenSSL X509_verify_cert + CMS_verify", s_base, "3 x ECDSA P-256 verify (floor)",
+                 s_floor);
+    EVP_PKEY_free(fa.key);
+    return 0;
+}

@@ -138,4 +138,37 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_matter_verify_response(
     const altroot_matter_attestation_input *in, const altroot_matter_response *resp,
     altroot_matter_attestation *out);
 
+/* ---- minting a test attestation PKI (altroot mint matter, tests, the demo) ---- */
+
+typedef enum altroot_matter_fault {
+    ALTROOT_MATTER_FAULT_NONE = 0,
+    ALTROOT_MATTER_FAULT_DAC_EXPIRED,   /* DAC validity ended a day before `at` */
+    ALTROOT_MATTER_FAULT_DAC_IS_CA,     /* DAC with cA TRUE */
+    ALTROOT_MATTER_FAULT_DAC_KEY_USAGE, /* DAC keyUsage with keyCertSign too */
+    ALTROOT_MATTER_FAULT_PAI_PATHLEN,   /* PAI pathLen 1 */
+    ALTROOT_MATTER_FAULT_VID_MISMATCH,  /* DAC VID differs from the PAI's */
+    ALTROOT_MATTER_FAULT_CD_VENDOR,     /* CD vendor_id differs */
+    ALTROOT_MATTER_FAULT_CD_PRODUCT,    /* CD product_id_array lacks the PID */
+    ALTROOT_MATTER_FAULT_CD_SIGNATURE,  /* CD signature corrupted */
+    ALTROOT_MATTER_FAULT_PAA_UNLISTED,  /* CD authorized_paa_list names another PAA */
+    ALTROOT_MATTER_FAULT_COUNT
+} altroot_matter_fault;
+
+/* Name of a fault for the command line ("dac-expired", ...); NULL past the last. */
+ALTROOT_API const char *altroot_matter_fault_name(altroot_matter_fault f);
+
+typedef struct altroot_matter_minted {
+    altroot_key *paa_key, *pai_key, *dac_key, *cd_key; /* owned */
+    altroot_cert *paa, *pai, *dac, *cd_signer;         /* owned */
+    altroot_bytes cd;                                  /* CMS DER */
+} altroot_matter_minted;
+
+/* Mint PAA -> PAI -> DAC for `vid`/`pid`, a CD signing certificate and a CD (certification type
+ * 0), valid around `at`, with one fault injected. Release with altroot_matter_minted_clear(). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_matter_mint(uint16_t vid, uint16_t pid,
+                                                               altroot_time at,
+                                                               altroot_matter_fault fault,
+                                                               altroot_matter_minted *out);
+ALTROOT_API void altroot_matter_minted_clear(altroot_matter_minted *m);
+
 #endif

@@ -274,6 +274,20 @@ static const altroot_root_result *attesting_root(const altroot_verdict *v)
     return NULL;
 }
 
+/* "key value, key value" of the first facts: the maker and model a person needs to see. */
+static void describe_facts(const altroot_facts *f, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < f->count && i < 2 && used < len; i++) {
+        int n = snprintf(out + used, len - used, "%s%s %s", i > 0 ? ", " : "", f->keys[i],
+                         f->values[i]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    if (f->count == 0)
+        snprintf(out, len, "no details");
+}
+
 static void set_rule(altroot_verdict *v, altroot_decision d, int rule)
 {
     v->decision = d;
@@ -311,10 +325,12 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
                  v->name.name != NULL ? v->name.name : "this name");
     } else if (attest != NULL) {
         set_rule(v, ALTROOT_DECISION_ATTESTED, 6);
+        char who[256];
+        describe_facts(&attest->attested, who, sizeof who);
         snprintf(msg, sizeof msg,
-                 "A genuine device (%s), but nothing proves it is yours or the one you asked "
+                 "A genuine %s device (%s), but nothing proves it is yours or the one you asked "
                  "for. You can pin it.",
-                 attest->root);
+                 attest->root, who);
     } else {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
         TRY(message_by_class(v, msg, sizeof msg));

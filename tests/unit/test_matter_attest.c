@@ -387,6 +387,54 @@ static void cd_envelope_and_content_are_strict(void **state)
     altroot_key_free(k);
 }
 
+/* altroot_matter_mint: no fault verifies; each fault fails with its own code. */
+static void minted_faults_each_fail_their_rule(void **state)
+{
+    (void)state;
+    static const altroot_err expected[ALTROOT_MATTER_FAULT_COUNT] = {
+        [ALTROOT_MATTER_FAULT_NONE] = ALTROOT_OK,
+        [ALTROOT_MATTER_FAULT_DAC_EXPIRED] = ALTROOT_E_MATTER_DAC_EXPIRED,
+        [ALTROOT_MATTER_FAULT_DAC_IS_CA] = ALTROOT_E_MATTER_DAC_FORMAT,
+        [ALTROOT_MATTER_FAULT_DAC_KEY_USAGE] = ALTROOT_E_MATTER_DAC_FORMAT,
+        [ALTROOT_MATTER_FAULT_PAI_PATHLEN] = ALTROOT_E_MATTER_PAI_FORMAT,
+        [ALTROOT_MATTER_FAULT_VID_MISMATCH] = ALTROOT_E_MATTER_VID_MISMATCH,
+        [ALTROOT_MATTER_FAULT_CD_VENDOR] = ALTROOT_E_MATTER_CD_VENDOR,
+        [ALTROOT_MATTER_FAULT_CD_PRODUCT] = ALTROOT_E_MATTER_CD_PRODUCT,
+        [ALTROOT_MATTER_FAULT_CD_SIGNATURE] = ALTROOT_E_MATTER_CD_SIGNATURE,
+        [ALTROOT_MATTER_FAULT_PAA_UNLISTED] = ALTROOT_E_MATTER_CD_PAA,
+    };
+    for (int f = 0; f < ALTROOT_MATTER_FAULT_COUNT; f++) {
+        altroot_matter_minted m;
+        assert_ok(altroot_matter_mint(0xFFF1, 0x8000, NOW, (altroot_matter_fault)f, &m));
+        altroot_trust_options o = {NULL, ""};
+        altroot_trust_store *st = NULL;
+        assert_ok(altroot_trust_store_load(&o, &st));
+        assert_ok(
+            altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_PAA, "paa", altroot_cert_der(m.paa)));
+        assert_ok(altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_CD, "cd",
+                                          altroot_cert_der(m.cd_signer)));
+        altroot_matter_attestation_input in = {.dac = altroot_cert_der(m.dac),
+                                               .pai = altroot_cert_der(m.pai),
+                                               .cd = altroot_bytes_span(&m.cd),
+                                               .store = st,
+                                               .at = NOW,
+                                               .has_basic_info = true,
+                                               .basic_vid = 0xFFF1,
+                                               .basic_pid = 0x8000};
+        altroot_matter_attestation a;
+        assert_ok(altroot_matter_verify_attestation(&in, &a));
+        if (expected[f] == ALTROOT_OK
+                ? !a.verified
+                : (a.verified || !altroot_failures_has(&a.failures, expected[f])))
+            fail_msg("fault %s: expected %s", altroot_matter_fault_name((altroot_matter_fault)f),
+                     altroot_error_name(expected[f]));
+        altroot_matter_attestation_clear(&a);
+        altroot_trust_store_free(st);
+        altroot_matter_minted_clear(&m);
+    }
+    assert_null(altroot_matter_fault_name(ALTROOT_MATTER_FAULT_COUNT));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +445,7 @@ int main(void)
         cmocka_unit_test(time_and_anchor_rules),
         cmocka_unit_test(cd_rules),
         cmocka_unit_test(cd_envelope_and_content_are_strict),
+        cmocka_unit_test(minted_faults_each_fail_their_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,11 @@
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -175,4 +178,72 @@ int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *not
         return EXIT_USAGE;
     }
     return all ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
+}
+
+bool cli_mkdirs(const char *dir)
+{
+    char p[4096];
+    if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
+        return false;
+    for (char *s = p + 1; *s != '\0'; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            break;
+        *s = '/';
+    }
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+        cli_error(dir, ALTROOT_E_IO);
+        return false;
+    }
+    return true;
+}
+
+bool cli_write(const char *dir, const char *name, const void *data, size_t len, bool secret)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, secret ? 0600 : 0644);
+    bool ok = fd >= 0;
+    const uint8_t *p = data;
+    while (ok && len > 0) {
+        ssize_t n = write(fd, p, len);
+        ok = n > 0;
+        p += ok ? n : 0;
+        len -= ok ? (size_t)n : 0;
+    }
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (!ok)
+        cli_error(path, ALTROOT_E_IO);
+    return ok;
+}
+
+bool cli_write_cert(const char *dir, const char *name, altroot_cert *cert)
+{
+    altroot_certs *l = NULL;
+    altroot_bytes pem = ALTROOT_BYTES_INIT;
+    altroot_err err = altroot_certs_new(&l);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_push(l, cert);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_to_pem(l, &pem);
+    bool ok = err == ALTROOT_OK && cli_write(dir, name, pem.ptr, pem.len, false);
+    if (err != ALTROOT_OK)
+        cli_error(name, err);
+    altroot_bytes_clear(&pem);
+    altroot_certs_free(l);
+    return ok;
+}
+
+bool cli_write_key(const char *dir, const char *name, const altroot_key *key)
+{
+    altroot_bytes pem = ALTROOT_BYTES_INIT;
+    altroot_err err = altroot_key_private_pem(key, &pem);
+    bool ok = err == ALTROOT_OK && cli_write(dir, name, pem.ptr, pem.len, true);
+    if (err != ALTROOT_OK)
+        cli_error(name, err);
+    altroot_bytes_clear(&pem); /* wiped */
+    return ok;
 }

@@ -67,3 +67,16 @@ int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *not
 int cmd_verify(int argc, char **argv);
 int verify_matter_dac(int argc, char **argv);
 int verify_matter_paa(int argc, char **argv);
+
+/* ---- helpers shared by `altroot mint <kind>` ---- */
+
+/* Create DIR and its parents (mode 0755). */
+bool cli_mkdirs(const char *dir);
+/* Write `len` bytes to DIR/NAME (created or replaced; `secret` makes it mode 0600). Prints and
+ * returns false on failure. */
+bool cli_write(const char *dir, const char *name, const void *data, size_t len, bool secret);
+bool cli_write_cert(const char *dir, const char *name, altroot_cert *cert);
+bool cli_write_key(const char *dir, const char *name, const altroot_key *key);
+
+int cmd_mint(int argc, char **argv);
+int mint_matter(int argc, char **argv);

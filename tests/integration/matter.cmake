@@ -1,0 +1,1 @@
+altroot_integration_test(matter_cli matter_cli.sh)

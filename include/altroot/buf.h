@@ -90,4 +90,9 @@ ALTROOT_API void altroot_hex_encode(altroot_span span, char *out);
 /* Decode hex (either case, no separators) into `out` (caller clears). */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_hex_decode(const char *hex, altroot_bytes *out);
 
+/* Decode standard base64 (RFC 4648 4: A-Z a-z 0-9 + /, '=' padding required), ignoring ASCII
+ * white space between characters, into `out` (caller clears). E_MALFORMED for anything else. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_base64_decode(altroot_span text,
+                                                                 altroot_bytes *out);
+
 #endif

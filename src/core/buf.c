@@ -264,3 +264,59 @@ out:
     altroot_bytes_clear(&tmp);
     return err;
 }
+
+static int b64_value(uint8_t ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A';
+    if (ch >= 'a' && ch <= 'z')
+        return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9')
+        return ch - '0' + 52;
+    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
+}
+
+static bool is_space(uint8_t ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* RFC 4648 4; padding is required, and the unused bits of the last group must be zero (a
+ * canonical encoding), so one byte string has exactly one text form. */
+altroot_err altroot_base64_decode(altroot_span text, altroot_bytes *out)
+{
+    ENSURE(out != NULL, ALTROOT_E_INTERNAL);
+    altroot_bytes tmp = ALTROOT_BYTES_INIT;
+    altroot_err err = ALTROOT_OK;
+    uint32_t acc = 0;
+    size_t n = 0, pad = 0;
+    for (size_t i = 0; i < text.len; i++) {
+        uint8_t ch = text.ptr[i];
+        if (is_space(ch))
+            continue;
+        ENSURE_GOTO(pad == 0 || ch == '=', ALTROOT_E_MALFORMED);
+        if (ch == '=') {
+            ENSURE_GOTO(n % 4 >= 2 && ++pad <= 2, ALTROOT_E_MALFORMED);
+            acc <<= 6;
+        } else {
+            int v = b64_value(ch);
+            ENSURE_GOTO(v >= 0, ALTROOT_E_MALFORMED);
+            acc = acc << 6 | (uint32_t)v;
+        }
+        if (++n % 4 != 0)
+            continue;
+        ENSURE_GOTO(pad == 0 || (pad == 1 && (acc & 0xFF) == 0) ||
+                        (pad == 2 && (acc & 0xFFFF) == 0),
+                    ALTROOT_E_MALFORMED);
+        uint8_t b[3] = {(uint8_t)(acc >> 16), (uint8_t)(acc >> 8), (uint8_t)acc};
+        TRY_GOTO(altroot_bytes_append(&tmp, b, 3 - pad));
+        acc = 0;
+    }
+    ENSURE_GOTO(n % 4 == 0, ALTROOT_E_MALFORMED);
+    altroot_bytes_clear(out);
+    *out = tmp;
+    return ALTROOT_OK;
+out:
+    altroot_bytes_clear(&tmp);
+    return err;
+}

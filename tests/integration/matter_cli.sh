@@ -58,4 +58,12 @@ expect_exit "bad --vid: exit 2" 2 -- "$ALTROOT" verify matter-dac --dac good/dac
 expect_exit "unknown verify kind: exit 2" 2 -- "$ALTROOT" verify frob
 expect_exit "unknown fault: exit 2" 2 -- "$ALTROOT" mint matter --out x --fault nope
 expect_exit "mint without --out: exit 2" 2 -- "$ALTROOT" mint matter
+# inspect describes each Matter artefact it recognises, and refuses what it does not know.
+expect_exit "inspect DAC" 0 -- "$ALTROOT" inspect --json good/dac.pem
+expect_json "inspect DAC: VID/PID" '.kind=="x509-certificate" and .certificates[0].matter.vendor_id=="0xFFF1" and .certificates[0].matter.product_id=="0x8000"'
+expect_exit "inspect CD" 0 -- "$ALTROOT" inspect --json good/cd.der
+expect_json "inspect CD: fields" '.kind=="matter-certification-declaration" and .vendor_id=="0xFFF1" and .product_ids==["0x8000"] and .certificate_id=="ZIG20141ZB330001-24"'
+expect_exit "inspect CD with a bad signature still decodes" 0 -- "$ALTROOT" inspect f-cd-signature/cd.der
+expect_exit "inspect garbage" 1 -- "$ALTROOT" inspect junk.der
+expect_exit "inspect missing file" 2 -- "$ALTROOT" inspect nope.der
 finish

@@ -127,6 +127,44 @@ static void read_file_limits(void **state)
     altroot_bytes_clear(&b);
 }
 
+static void base64_strict(void **state)
+{
+    (void)state;
+    const struct {
+        const char *in;
+        const char *hex; /* NULL: must be rejected */
+    } cases[] = {
+        {"", ""},
+        {"Zg==", "66"},
+        {"Zm8=", "666f"},
+        {"Zm9v", "666f6f"},
+        {"Zm9v\nYmFy", "666f6f626172"},
+        {"Zg=", NULL},
+        {"Zg", NULL},
+        {"Zh==", NULL},
+        {"Zm9=", NULL},
+        {"Z===", NULL},
+        {"Zm9v!", NULL},
+        {"Zg==Zg==", NULL},
+        {"-_8=", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        altroot_bytes out = ALTROOT_BYTES_INIT;
+        altroot_err err = altroot_base64_decode(
+            (altroot_span){(const uint8_t *)cases[i].in, strlen(cases[i].in)}, &out);
+        if (cases[i].hex == NULL) {
+            if (err != ALTROOT_E_MALFORMED)
+                fail_msg("\"%s\" accepted", cases[i].in);
+        } else {
+            assert_ok(err);
+            char hex[64];
+            altroot_hex_encode(altroot_bytes_span(&out), hex);
+            assert_string_equal(hex, cases[i].hex);
+        }
+        altroot_bytes_clear(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +177,7 @@ int main(void)
         cmocka_unit_test(hex_round_trip_and_rejects),
         cmocka_unit_test(spans_compare),
         cmocka_unit_test(read_file_limits),
+        cmocka_unit_test(base64_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

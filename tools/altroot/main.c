@@ -16,6 +16,7 @@ static const command commands[] = {
     {"demo", cmd_demo, "run loopback HTTPS servers of each certificate class and judge each"},
     {"verify", cmd_verify, "verify an artefact offline (matter-dac, matter-paa, ...)"},
     {"mint", cmd_mint, "mint a test PKI for an ecosystem (matter, ...)"},
+    {"inspect", cmd_inspect, "describe an artefact (certificate, Matter TLV, CD, ...)"},
 };
 
 static void usage(FILE *out)

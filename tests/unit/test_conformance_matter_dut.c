@@ -53,7 +53,7 @@ static void hex_field(json_t *doc, const char *name, altroot_bytes *out)
 /* Returns 1 when the case matched its expectation, printing why not otherwise. */
 static int run_case(altroot_trust_store *s, const char *name, const char *expect, unsigned pid)
 {
-    char rel[256];
+    char rel[512];
     snprintf(rel, sizeof rel,
              "matter/credentials/development/commissioner_dut/%s/test_case_vector.json", name);
     json_error_t jerr;

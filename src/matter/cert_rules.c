@@ -166,7 +166,7 @@ static altroot_err dn_identifier(altroot_matter_dn *dn, const altroot_matter_rdn
     /* Spec 2.5.5.1 [from memory]: operational node ids are 0x0000_0000_0000_0001 ..
      * 0xFFFF_FFEF_FFFF_FFFF (SDK IsOperationalNodeId). */
     if (r->attr == ALTROOT_MATTER_ATTR_NODE_ID)
-        ENSURE(r->value >= 1 && r->value <= 0xFFFFFFEFFFFFFFFFull, ALTROOT_E_POLICY);
+        ENSURE(r->value != 0 && r->value <= UINT64_C(0xFFFFFFEFFFFFFFFF), ALTROOT_E_POLICY);
     dn->type = type_of[r->attr];
     dn->id = r->value;
     return ALTROOT_OK;

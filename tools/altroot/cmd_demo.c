@@ -263,6 +263,7 @@ int cmd_demo(int argc, char **argv)
         c.at = altroot_time_now();
     pki p;
     demo_dir d;
+    memset(&d, 0, sizeof d);
     altroot_err err = pki_make(&p, c.at);
     if (err == ALTROOT_OK)
         err = write_store(&d, &p);

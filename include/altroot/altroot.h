@@ -8,6 +8,8 @@
 #include <altroot/error.h>
 #include <altroot/export.h>
 #include <altroot/list.h>
+#include <altroot/matter.h>
+#include <altroot/matter_op.h>
 #include <altroot/time.h>
 #include <altroot/tls.h>
 #include <altroot/trust.h>

@@ -24,6 +24,26 @@
     X(E_MATTER_ELEMENTS, 615, "attestation elements are malformed")                                \
     X(E_MATTER_NONCE, 616, "attestation nonce does not match the one sent")                        \
     X(E_MATTER_ATTESTATION_SIGNATURE, 617, "attestation signature by the DAC key is invalid")      \
-    X(E_MATTER_CD_MISSING, 618, "no certification declaration was presented")
+    X(E_MATTER_CD_MISSING, 618, "no certification declaration was presented")                      \
+    /* Matter operational certificates: 650-699 */                                                 \
+    X(E_MATTER_OP_FORMAT, 650,                                                                     \
+      "operational certificate is not a Matter certificate in any accepted form")                  \
+    X(E_MATTER_OP_TYPE, 651,                                                                       \
+      "operational certificate subject does not give the type its position needs")                 \
+    X(E_MATTER_OP_RCAC, 652, "RCAC violates the Matter root certificate profile")                  \
+    X(E_MATTER_OP_ICAC, 653, "ICAC violates the Matter CA certificate profile")                    \
+    X(E_MATTER_OP_NOC, 654, "NOC violates the Matter node certificate profile")                    \
+    X(E_MATTER_OP_CHAIN, 655, "operational certificates do not chain by name and key identifier")  \
+    X(E_MATTER_OP_SIGNATURE, 656, "operational certificate signature does not verify")             \
+    X(E_MATTER_OP_FABRIC_MISMATCH, 657,                                                            \
+      "fabric id is missing, invalid or differs along the chain")                                  \
+    X(E_MATTER_OP_NODE_ID, 658, "NOC node id is not an operational node id")                       \
+    X(E_MATTER_OP_CAT, 659, "NOC CASE Authenticated Tags are invalid")                             \
+    X(E_MATTER_OP_EXPIRED, 660, "operational certificate has expired at the verification time")    \
+    X(E_MATTER_OP_NOT_YET_VALID, 661,                                                              \
+      "operational certificate is not yet valid at the verification time")                         \
+    X(E_MATTER_OP_CRITICAL_EXT, 662,                                                               \
+      "operational certificate has an unsupported critical extension")                             \
+    X(E_MATTER_FABRIC_NOT_TRUSTED, 663, "RCAC is not among your matter-fabric anchors")
 
 #endif

@@ -161,15 +161,18 @@ bool cli_parse_hex16(const char *s, uint16_t *out)
     return true;
 }
 
-int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *not_device)
+int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *message)
 {
     bool all = v->root_count > 0;
     for (size_t i = 0; i < v->root_count; i++)
         all = all && v->roots[i].status == ALTROOT_ROOT_VERIFIED;
     altroot_err err = altroot_verdict_decide(v);
-    if (err == ALTROOT_OK && all && not_device != NULL) {
-        v->rule = 0;
-        err = altroot_set_string(&v->message, not_device);
+    if (err == ALTROOT_OK && all && message != NULL) {
+        /* An artefact that verified but gives no device decision (an anchor, a signer) is
+         * rule 0; one that did decide keeps its rule and gets the more precise message. */
+        if (v->decision == ALTROOT_DECISION_UNTRUSTED)
+            v->rule = 0;
+        err = altroot_set_string(&v->message, message);
     }
     if (err == ALTROOT_OK)
         err = c->json ? altroot_verdict_print_json(v, stdout) : altroot_verdict_print(v, stdout);

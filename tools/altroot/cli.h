@@ -58,10 +58,10 @@ altroot_trust_store *cli_store_for_verify(const cli_common *c);
 bool cli_parse_hex16(const char *s, uint16_t *out);
 
 /* Decide, print (text or JSON) and return the exit code of an offline verification: 0 when
- * every root in `v` verified, 1 otherwise (2 if printing failed). For an artefact that is not a
- * device (an anchor, a signer), pass `not_device`: the report then carries rule 0 ("no device
- * decision") and that message when it verified. */
-int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *not_device);
+ * every root in `v` verified, 1 otherwise (2 if printing failed). `message`, when given, replaces
+ * the decision's message for an artefact that verified; if the artefact gives no device decision
+ * (an anchor, a signer: the decision stays untrusted) the report carries rule 0. */
+int cli_report_artefact(const cli_common *c, altroot_verdict *v, const char *message);
 
 /* `altroot verify` and the verifiers of each kind (argv[0] is the kind). */
 int cmd_verify(int argc, char **argv);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "verify_matter_noc.h"
 
 typedef struct verifier {
     const char *kind;
@@ -14,6 +15,7 @@ static const verifier verifiers[] = {
     {"matter-dac", verify_matter_dac,
      "--paa PATH --cd-signers PATH --dac FILE --pai FILE --cd FILE [--vid HEX --pid HEX]"},
     {"matter-paa", verify_matter_paa, "--paa FILE"},
+    {"matter-noc", verify_matter_noc, VERIFY_MATTER_NOC_USAGE},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,1 @@
+altroot_fuzz_target(matter_op matter_op.c)

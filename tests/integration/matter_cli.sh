@@ -66,4 +66,18 @@ expect_json "inspect CD: fields" '.kind=="matter-certification-declaration" and 
 expect_exit "inspect CD with a bad signature still decodes" 0 -- "$ALTROOT" inspect f-cd-signature/cd.der
 expect_exit "inspect garbage" 1 -- "$ALTROOT" inspect junk.der
 expect_exit "inspect missing file" 2 -- "$ALTROOT" inspect nope.der
+# The fabric half of the mint: the NOC chain proves ownership by the minted matter-fabric anchor.
+expect_exit "verify matter-noc (TLV, with ICAC)" 0 -- "$ALTROOT" verify matter-noc --json --at $AT \
+    --rcac good/rcac.tlv --icac good/icac.tlv --noc good/noc.tlv --fabric-anchors good/anchors/matter-fabric
+expect_json "NOC: trusted by ownership, instance name bound" \
+    '.decision=="trusted" and .rule==3 and .name_binding.method=="operational-instance-name" and .roots[0].ownership.fabric_id=="FAB000000000001D"'
+expect_exit "verify matter-noc (PEM) via --anchors" 0 -- "$ALTROOT" verify matter-noc --at $AT \
+    --anchors good/anchors --rcac good/rcac.pem --icac good/icac.pem --noc good/noc.pem
+expect_exit "NOC under another fabric's anchor" 1 -- "$ALTROOT" verify matter-noc --json --at $AT \
+    --rcac good/rcac.tlv --icac good/icac.tlv --noc good/noc.tlv --fabric-anchors f-cd-vendor/anchors/matter-fabric
+expect_json "other fabric: E_MATTER_FABRIC_NOT_TRUSTED" '[.failures[].name]|index("E_MATTER_FABRIC_NOT_TRUSTED")!=null'
+expect_exit "NOC with the wrong ICAC" 1 -- "$ALTROOT" verify matter-noc --at $AT \
+    --rcac good/rcac.tlv --icac f-cd-vendor/icac.tlv --noc good/noc.tlv --fabric-anchors good/anchors/matter-fabric
+expect_exit "inspect NOC TLV" 0 -- "$ALTROOT" inspect --json good/noc.tlv
+expect_json "inspect NOC: node id and fabric" '.kind=="matter-tlv-certificate" and .subject.type=="NOC (node)" and .subject.id=="DEDEDEDE00010001"'
 finish

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <altroot/matter.h>
+#include <altroot/matter_op.h>
 
 #include "cli.h"
 
@@ -35,6 +36,46 @@ static bool write_all(const char *out, const altroot_matter_minted *m)
            cli_write(out, "cd.der", m->cd.ptr, m->cd.len, false) &&
            cli_write_cert(paa_dir, "paa.pem", m->paa) &&
            cli_write_cert(cd_dir, "cd-signer.pem", m->cd_signer);
+}
+
+/* The fabric: RCAC -> ICAC -> NOC in TLV and PEM form, keys, and anchors/matter-fabric. */
+static bool write_fabric(const char *out, altroot_time at)
+{
+    altroot_matter_op_mint_params p = {.fabric_id = 0xFAB000000000001DULL,
+                                       .node_id = 0xDEDEDEDE00010001ULL,
+                                       .rcac_id = 0xCACACACA00000001ULL,
+                                       .icac_id = 0xCACACACA00000002ULL,
+                                       .with_icac = true,
+                                       .rcac_has_fabric_id = true,
+                                       .not_before = at - 86400,
+                                       .not_after = at + 3650 * 86400LL};
+    altroot_matter_op_fabric f;
+    memset(&f, 0, sizeof f);
+    altroot_err err = altroot_matter_op_fabric_mint(&p, &f);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/anchors/matter-fabric", out);
+    altroot_cert *rcac = NULL, *icac = NULL, *noc = NULL;
+    if (err == ALTROOT_OK)
+        err = altroot_cert_from_der(altroot_bytes_span(&f.rcac_der), &rcac);
+    if (err == ALTROOT_OK)
+        err = altroot_cert_from_der(altroot_bytes_span(&f.icac_der), &icac);
+    if (err == ALTROOT_OK)
+        err = altroot_cert_from_der(altroot_bytes_span(&f.noc_der), &noc);
+    bool ok = err == ALTROOT_OK && cli_mkdirs(dir) &&
+              cli_write(out, "rcac.tlv", f.rcac_tlv.ptr, f.rcac_tlv.len, false) &&
+              cli_write(out, "icac.tlv", f.icac_tlv.ptr, f.icac_tlv.len, false) &&
+              cli_write(out, "noc.tlv", f.noc_tlv.ptr, f.noc_tlv.len, false) &&
+              cli_write_cert(out, "rcac.pem", rcac) && cli_write_cert(out, "icac.pem", icac) &&
+              cli_write_cert(out, "noc.pem", noc) && cli_write_key(out, "noc-key.pem", f.noc_key) &&
+              cli_write_key(out, "rcac-key.pem", f.rcac_key) &&
+              cli_write_cert(dir, "rcac.pem", rcac);
+    if (err != ALTROOT_OK)
+        cli_error("mint matter fabric", err);
+    altroot_cert_free(rcac);
+    altroot_cert_free(icac);
+    altroot_cert_free(noc);
+    altroot_matter_op_fabric_clear(&f);
+    return ok;
 }
 
 int mint_matter(int argc, char **argv)
@@ -75,11 +116,13 @@ int mint_matter(int argc, char **argv)
         cli_error("mint matter", err);
         return EXIT_USAGE;
     }
-    bool ok = write_all(out, &m);
+    altroot_time at = c.at_given ? c.at : altroot_time_now();
+    bool ok = write_all(out, &m) && write_fabric(out, at);
     altroot_matter_minted_clear(&m);
     if (ok)
-        printf("wrote paa.pem pai.pem dac.pem dac-key.pem pai-key.pem cd-signer.pem "
-               "cd-signer-key.pem cd.der and anchors/ to %s (fault: %s)\n",
+        printf("wrote to %s: attestation paa.pem pai.pem dac.pem dac-key.pem cd-signer.pem cd.der "
+               "(fault: %s); fabric rcac icac noc (.tlv, .pem) noc-key.pem; anchors/matter-paa, "
+               "matter-cd, matter-fabric\n",
                out, altroot_matter_fault_name(fault));
     return ok ? EXIT_VERIFIED : EXIT_USAGE;
 }

@@ -56,24 +56,28 @@ altroot_err altroot_verdict_print(const altroot_verdict *v, FILE *out)
     fprintf(out, "Verified at:  %s\n", at);
     fprintf(out, "Decision:     %s (rule %d)\n", altroot_decision_name(v->decision), v->rule);
     fprintf(out, "Message:      %s\n", v->message ? v->message : "");
-    /* An offline artefact has no connection: no class, no TLS, no name to bind. */
-    bool connection = v->address != NULL || v->cert_class >= 0 || v->name.name != NULL;
-    if (!connection)
-        goto roots;
-    fprintf(out, "Class:        %d, %s", v->cert_class,
-            altroot_cert_class_description(v->cert_class));
-    if (v->lifted_class >= 0)
-        fprintf(out, ", lifted to %d", v->lifted_class);
-    fprintf(out, "\n");
-    if (v->class_note != NULL)
-        fprintf(out, "              %s\n", v->class_note);
-    fprintf(out, "Name:         %s", v->name.bound ? "bound" : "not bound");
-    if (v->name.name != NULL)
-        fprintf(out, " (%s", v->name.name);
-    if (v->name.bound && v->name.method != NULL)
-        fprintf(out, " by %s via %s", v->name.method, v->name.by ? v->name.by : "?");
-    fprintf(out, "%s\n", v->name.name != NULL ? ")" : "");
-    print_tls(v, out);
+    /* An offline artefact has no connection: no class and no TLS, and a name only when the
+     * artefact itself binds one (a NOC's operational instance name). */
+    bool connection = v->address != NULL || v->tls || v->cert_class >= 0;
+    if (connection) {
+        fprintf(out, "Class:        %d, %s", v->cert_class,
+                altroot_cert_class_description(v->cert_class));
+        if (v->lifted_class >= 0)
+            fprintf(out, ", lifted to %d", v->lifted_class);
+        fprintf(out, "\n");
+        if (v->class_note != NULL)
+            fprintf(out, "              %s\n", v->class_note);
+    }
+    if (connection || v->name.name != NULL) {
+        fprintf(out, "Name:         %s", v->name.bound ? "bound" : "not bound");
+        if (v->name.name != NULL)
+            fprintf(out, " (%s", v->name.name);
+        if (v->name.bound && v->name.method != NULL)
+            fprintf(out, " by %s via %s", v->name.method, v->name.by ? v->name.by : "?");
+        fprintf(out, "%s\n", v->name.name != NULL ? ")" : "");
+    }
+    if (connection)
+        print_tls(v, out);
 roots:
     for (size_t i = 0; i < v->root_count; i++) {
         const altroot_root_result *r = &v->roots[i];

@@ -78,7 +78,6 @@ altroot_err altroot_verdict_print(const altroot_verdict *v, FILE *out)
     }
     if (connection)
         print_tls(v, out);
-roots:
     for (size_t i = 0; i < v->root_count; i++) {
         const altroot_root_result *r = &v->roots[i];
         fprintf(out, "Root %-8s %s, %s%s\n", r->root, altroot_root_status_name(r->status),

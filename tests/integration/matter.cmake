@@ -1,1 +1,2 @@
 altroot_integration_test(matter_cli matter_cli.sh)
+altroot_conformance_script(matter_cli conformance_matter_cli.sh)

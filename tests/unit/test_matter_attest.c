@@ -3,6 +3,7 @@
 
 #include <altroot/matter.h>
 
+#include "../../src/encoding/tlv.h"
 #include "testutil.h"
 
 #define DAY 86400
@@ -435,6 +436,93 @@ static void minted_faults_each_fail_their_rule(void **state)
     assert_null(altroot_matter_fault_name(ALTROOT_MATTER_FAULT_COUNT));
 }
 
+/* Attestation elements TLV: CD, nonce, timestamp (and optionally firmware information). */
+static void elements(altroot_bytes *out, altroot_span cd, const uint8_t nonce[32], bool extra_ctx)
+{
+    altroot_tlv_writer w;
+    altroot_tlv_writer_init(&w, out);
+    altroot_tlv_start(&w, altroot_tlv_anon(), ALTROOT_TLV_STRUCT);
+    altroot_tlv_put_bytes(&w, altroot_tlv_ctx(1), cd);
+    altroot_tlv_put_bytes(&w, altroot_tlv_ctx(2), (altroot_span){nonce, 32});
+    altroot_tlv_put_uint(&w, altroot_tlv_ctx(3), 0);
+    if (extra_ctx)
+        altroot_tlv_put_uint(&w, altroot_tlv_ctx(7), 1);          /* unknown context tag */
+    altroot_tlv_put_uint(&w, altroot_tlv_full(0xFFF1, 1, 1), 42); /* vendor reserved */
+    altroot_tlv_end(&w);
+    assert_ok(altroot_tlv_writer_finish(&w));
+}
+
+/* A full AttestationResponse: the DAC signs elements || challenge (raw ECDSA P-256). */
+static void attestation_response(void **state)
+{
+    (void)state;
+    altroot_matter_minted m;
+    assert_ok(altroot_matter_mint(0xFFF1, 0x8000, NOW, ALTROOT_MATTER_FAULT_NONE, &m));
+    altroot_trust_options o = {NULL, ""};
+    altroot_trust_store *st = NULL;
+    assert_ok(altroot_trust_store_load(&o, &st));
+    assert_ok(
+        altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_PAA, "paa", altroot_cert_der(m.paa)));
+    assert_ok(
+        altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_CD, "cd", altroot_cert_der(m.cd_signer)));
+    uint8_t nonce[32], other[32], challenge[16];
+    memset(nonce, 0x11, 32);
+    memset(other, 0x22, 32);
+    memset(challenge, 0x33, 16);
+    altroot_bytes el = ALTROOT_BYTES_INIT, tbs = ALTROOT_BYTES_INIT, sig = ALTROOT_BYTES_INIT;
+    elements(&el, altroot_bytes_span(&m.cd), nonce, false);
+    assert_ok(altroot_bytes_append(&tbs, el.ptr, el.len));
+    assert_ok(altroot_bytes_append(&tbs, challenge, 16));
+    assert_ok(altroot_sign(m.dac_key, ALTROOT_SIG_ECDSA_P256_SHA256, ALTROOT_SIG_FORMAT_RAW,
+                           altroot_bytes_span(&tbs), &sig));
+    altroot_matter_attestation_input in = {
+        .dac = altroot_cert_der(m.dac), .pai = altroot_cert_der(m.pai), .store = st, .at = NOW};
+    altroot_matter_response r = {
+        altroot_bytes_span(&el), altroot_bytes_span(&sig), {challenge, 16}, {nonce, 32}};
+    altroot_matter_attestation a;
+    assert_ok(altroot_matter_verify_response(&in, &r, &a));
+    assert_true(a.verified && a.cd_verified);
+    altroot_matter_attestation_clear(&a);
+    /* The nonce sent was another one. */
+    r.nonce = (altroot_span){other, 32};
+    assert_ok(altroot_matter_verify_response(&in, &r, &a));
+    assert_true(altroot_failures_has(&a.failures, ALTROOT_E_MATTER_NONCE));
+    altroot_matter_attestation_clear(&a);
+    r.nonce = (altroot_span){nonce, 32};
+    /* Another challenge than the one signed. */
+    challenge[0] ^= 1;
+    assert_ok(altroot_matter_verify_response(&in, &r, &a));
+    assert_true(altroot_failures_has(&a.failures, ALTROOT_E_MATTER_ATTESTATION_SIGNATURE));
+    altroot_matter_attestation_clear(&a);
+    challenge[0] ^= 1;
+    /* A signature of the wrong length. */
+    r.signature = (altroot_span){sig.ptr, 63};
+    assert_ok(altroot_matter_verify_response(&in, &r, &a));
+    assert_true(altroot_failures_has(&a.failures, ALTROOT_E_MATTER_ATTESTATION_SIGNATURE));
+    altroot_matter_attestation_clear(&a);
+    r.signature = altroot_bytes_span(&sig);
+    /* Elements with an unknown context tag, and truncated elements. */
+    altroot_bytes bad = ALTROOT_BYTES_INIT;
+    elements(&bad, altroot_bytes_span(&m.cd), nonce, true);
+    r.elements = altroot_bytes_span(&bad);
+    assert_ok(altroot_matter_verify_response(&in, &r, &a));
+    assert_true(altroot_failures_has(&a.failures, ALTROOT_E_MATTER_ELEMENTS));
+    altroot_matter_attestation_clear(&a);
+    for (size_t n = 0; n < el.len; n += 7) {
+        r.elements = (altroot_span){el.ptr, n};
+        assert_ok(altroot_matter_verify_response(&in, &r, &a));
+        assert_false(a.verified);
+        assert_true(altroot_failures_has(&a.failures, ALTROOT_E_MATTER_ELEMENTS));
+        altroot_matter_attestation_clear(&a);
+    }
+    altroot_bytes_clear(&bad);
+    altroot_bytes_clear(&el);
+    altroot_bytes_clear(&tbs);
+    altroot_bytes_clear(&sig);
+    altroot_trust_store_free(st);
+    altroot_matter_minted_clear(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +534,7 @@ int main(void)
         cmocka_unit_test(cd_rules),
         cmocka_unit_test(cd_envelope_and_content_are_strict),
         cmocka_unit_test(minted_faults_each_fail_their_rule),
+        cmocka_unit_test(attestation_response),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

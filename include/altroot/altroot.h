@@ -4,12 +4,16 @@
 #define ALTROOT_ALTROOT_H
 
 #include <altroot/alloc.h>
+#include <altroot/brski.h>
 #include <altroot/buf.h>
+#include <altroot/cms.h>
+#include <altroot/devid.h>
 #include <altroot/error.h>
 #include <altroot/export.h>
 #include <altroot/list.h>
 #include <altroot/matter.h>
 #include <altroot/matter_op.h>
+#include <altroot/mud.h>
 #include <altroot/time.h>
 #include <altroot/tls.h>
 #include <altroot/trust.h>

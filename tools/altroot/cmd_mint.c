@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "verify_devid.h"
 
 typedef struct minter {
     const char *kind;
@@ -12,6 +13,8 @@ typedef struct minter {
 
 static const minter minters[] = {
     {"matter", mint_matter, "--out DIR [--vid HEX] [--pid HEX] [--at TIME] [--fault NAME]"},
+    {"devid", mint_devid, "--out DIR [--serial S] [--mud-url URL] [--fault NAME]"},
+    {"mud", mint_mud, "--out DIR [--mud-url URL] [--fault NAME]"},
 };
 
 static void usage(FILE *out)

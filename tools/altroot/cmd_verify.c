@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "verify_devid.h"
 #include "verify_matter_noc.h"
 
 typedef struct verifier {
@@ -16,6 +17,12 @@ static const verifier verifiers[] = {
      "--paa PATH --cd-signers PATH --dac FILE --pai FILE --cd FILE [--vid HEX --pid HEX]"},
     {"matter-paa", verify_matter_paa, "--paa FILE"},
     {"matter-noc", verify_matter_noc, VERIFY_MATTER_NOC_USAGE},
+    {"devid", verify_devid, "--ca PATH --cert FILE [--chain FILE] [--ldevid-ca PATH] [--lenient]"},
+    {"voucher", verify_voucher,
+     "--voucher FILE --masa-ca PATH --idevid FILE [--nonce N] [--ldevid FILE]"},
+    {"mud", verify_mud,
+     "--mud FILE --signature FILE --signer-ca PATH [--device-cert FILE [--device-chain FILE] "
+     "[--ca PATH]] [--url URL [--url-from device|network]]"},
 };
 
 static void usage(FILE *out)

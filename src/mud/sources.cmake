@@ -1,0 +1,1 @@
+list(APPEND ALTROOT_SOURCES mud/file.c mud/verify.c mud/mint.c)

@@ -274,6 +274,19 @@ static const altroot_root_result *attesting_root(const altroot_verdict *v)
     return NULL;
 }
 
+/* The ecosystem as people know it. */
+static const char *root_label(const char *root)
+{
+    static const struct {
+        const char *root, *label;
+    } labels[] = {{"matter", "Matter"}, {"devid", "IEEE 802.1AR"}, {"mud", "MUD-described"},
+                  {"fdo", "FDO"},       {"webpki", "Web PKI"},     {"local-ca", "local CA"}};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(root, labels[i].root) == 0)
+            return labels[i].label;
+    return root;
+}
+
 /* "key value, key value" of the first facts: the maker and model a person needs to see. */
 static void describe_facts(const altroot_facts *f, char *out, size_t len)
 {
@@ -330,7 +343,15 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         snprintf(msg, sizeof msg,
                  "A genuine %s device (%s), but nothing proves it is yours or the one you asked "
                  "for. You can pin it.",
-                 attest->root, who);
+                 root_label(attest->root), who);
+    } else if (owner != NULL) {
+        /* Ownership without a bound name: yours, but perhaps not the device at this name. */
+        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
+        snprintf(msg, sizeof msg,
+                 "This device is enrolled under %s (%s), but nothing binds it to the name you "
+                 "asked for.",
+                 owner->anchor != NULL ? owner->anchor : "an anchor you hold",
+                 root_label(owner->root));
     } else {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
         TRY(message_by_class(v, msg, sizeof msg));

@@ -1,0 +1,1 @@
+altroot_integration_test(devid_cli devid_cli.sh)

@@ -7,8 +7,10 @@
 #include <altroot/brski.h>
 #include <altroot/buf.h>
 #include <altroot/cms.h>
+#include <altroot/cose.h>
 #include <altroot/devid.h>
 #include <altroot/error.h>
+#include <altroot/fdo.h>
 #include <altroot/export.h>
 #include <altroot/list.h>
 #include <altroot/matter.h>

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "verify_devid.h"
+#include "verify_fdo.h"
 
 typedef struct minter {
     const char *kind;
@@ -15,6 +16,9 @@ static const minter minters[] = {
     {"matter", mint_matter, "--out DIR [--vid HEX] [--pid HEX] [--at TIME] [--fault NAME]"},
     {"devid", mint_devid, "--out DIR [--serial S] [--mud-url URL] [--fault NAME]"},
     {"mud", mint_mud, "--out DIR [--mud-url URL] [--fault NAME]"},
+    {"fdo", mint_fdo,
+     "--out DIR [--entries N] [--key p256|p384|rsa2048|rsa3072] [--device-info TEXT] "
+     "[--fault NAME]"},
 };
 
 static void usage(FILE *out)

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "verify_devid.h"
+#include "verify_fdo.h"
 #include "verify_matter_noc.h"
 
 typedef struct verifier {
@@ -17,6 +18,9 @@ static const verifier verifiers[] = {
      "--paa PATH --cd-signers PATH --dac FILE --pai FILE --cd FILE [--vid HEX --pid HEX]"},
     {"matter-paa", verify_matter_paa, "--paa FILE"},
     {"matter-noc", verify_matter_noc, VERIFY_MATTER_NOC_USAGE},
+    {"fdo-voucher", verify_fdo_voucher,
+     "--voucher FILE [--owner-keys PATH] [--mfr PATH] [--hmac-secret HEX|FILE] "
+     "[--strict-x5chain]"},
     {"devid", verify_devid, "--ca PATH --cert FILE [--chain FILE] [--ldevid-ca PATH] [--lenient]"},
     {"voucher", verify_voucher,
      "--voucher FILE --masa-ca PATH --idevid FILE [--nonce N] [--ldevid FILE]"},

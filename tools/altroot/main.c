@@ -4,6 +4,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "verify_fdo.h"
+
+/* altroot fdo <subcommand>: owner tooling. */
+static int cmd_fdo(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "extend") == 0)
+        return fdo_extend(argc - 1, argv + 1);
+    fprintf(stderr, "usage: altroot fdo extend --voucher FILE --owner-key KEY.pem "
+                    "--next-owner PUB.pem --out FILE [--cose-key] [--raw]\n");
+    return argc >= 2 && strcmp(argv[1], "--help") == 0 ? EXIT_VERIFIED : EXIT_USAGE;
+}
 
 typedef struct command {
     const char *name;
@@ -17,6 +28,7 @@ static const command commands[] = {
     {"verify", cmd_verify, "verify an artefact offline (matter-dac, matter-paa, ...)"},
     {"mint", cmd_mint, "mint a test PKI for an ecosystem (matter, ...)"},
     {"inspect", cmd_inspect, "describe an artefact (certificate, Matter TLV, CD, ...)"},
+    {"fdo", cmd_fdo, "FDO owner tooling: fdo extend (hand a voucher to the next owner)"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,1 @@
+list(APPEND ALTROOT_SOURCES crypto/fdo_crypto.c)

@@ -1,0 +1,1 @@
+altroot_integration_test(fdo_cli fdo_cli.sh)

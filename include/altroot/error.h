@@ -10,6 +10,7 @@
 
 #include <altroot/export.h>
 #include <altroot/error_devid.h>
+#include <altroot/error_evidence.h>
 #include <altroot/error_fdo.h>
 #include <altroot/error_matter.h>
 
@@ -69,7 +70,8 @@
     ALTROOT_ERRORS_CORE(X)                                                                         \
     ALTROOT_ERRORS_MATTER(X)                                                                       \
     ALTROOT_ERRORS_DEVID(X)                                                                        \
-    ALTROOT_ERRORS_FDO(X)
+    ALTROOT_ERRORS_FDO(X)                                                                          \
+    ALTROOT_ERRORS_EVIDENCE(X)
 
 typedef enum altroot_err {
 #define ALTROOT_ERR_ENUM_(name, value, msg) ALTROOT_##name = value,
@@ -84,7 +86,7 @@ ALTROOT_API const char *altroot_strerror(altroot_err err);
 ALTROOT_API const char *altroot_error_name(altroot_err err);
 
 /* Category of a code: "ok", "usage", "io", "malformed", "signature", "policy", "matter",
- * "devid", "fdo", "internal". */
+ * "devid", "fdo", "evidence", "internal". */
 ALTROOT_API const char *altroot_error_category(altroot_err err);
 
 #endif

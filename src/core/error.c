@@ -46,5 +46,7 @@ const char *altroot_error_category(altroot_err err)
         return "devid";
     if (v >= 800 && v < 900)
         return "fdo";
+    if (v >= 1000 && v < 1100)
+        return "evidence";
     return "internal";
 }

@@ -58,7 +58,7 @@ static void documentation_lists_every_code(void **state)
     (void)state;
     altroot_bytes doc = ALTROOT_BYTES_INIT;
     static const char *const files[] = {"errors.md", "errors-matter.md", "errors-devid.md",
-                                        "errors-fdo.md"};
+                                        "errors-fdo.md", "errors-evidence.md"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         append_doc(&doc, files[i]);
     assert_ok(altroot_bytes_append_u8(&doc, 0));

@@ -95,4 +95,44 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_peer_chain(const altroot_
 ALTROOT_API const char *altroot_tls_version(const altroot_tls *tls);
 ALTROOT_API const char *altroot_tls_cipher(const altroot_tls *tls);
 
+/* ---- the altroot verifier inside other TLS clients ---- */
+
+/* OpenSSL's types, declared without including OpenSSL: pass your SSL_CTX * and SSL *. */
+struct ssl_ctx_st;
+struct ssl_st;
+
+typedef struct altroot_verifier_config {
+    const altroot_trust_store *store; /* borrowed; must outlive every connection made */
+    altroot_time at;                  /* verification time; 0 means the system clock */
+    const char *host;                 /* borrowed; the name or address asked for, or NULL to use
+                                         the SNI name the client sends */
+} altroot_verifier_config;
+
+/* Replace OpenSSL's chain verification on `ctx` with altroot's: each handshake's chain is judged
+ * with altroot_evaluate_chain(); only a `trusted` decision lets the handshake complete (fail
+ * closed: OpenSSL sees X509_V_ERR_APPLICATION_VERIFICATION otherwise). `cfg` is copied; the
+ * store it points to is borrowed. Sets SSL_VERIFY_PEER. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err
+altroot_ssl_ctx_install(struct ssl_ctx_st *ctx, const altroot_verifier_config *cfg);
+
+/* Move the verdict of the handshake on `ssl` into `out` (which the caller initialised; its
+ * previous contents are cleared). E_NOT_FOUND when no chain was judged on this connection, or
+ * the verdict was already taken. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_ssl_take_verdict(struct ssl_st *ssl,
+                                                                    altroot_verdict *out);
+
+/* libcurl in one call. The hook is caller-owned and borrowed: it must outlive every transfer
+ * of the handle. */
+typedef struct altroot_curl_hook {
+    altroot_verifier_config cfg;
+    altroot_verdict *verdict; /* borrowed; receives the verdict of each handshake */
+} altroot_curl_hook;
+
+/* Install the verifier on `curl` (a CURL * easy handle using the OpenSSL backend) through
+ * CURLOPT_SSL_CTX_FUNCTION. libcurl's own host check is turned off, because the verdict binds
+ * the name (a Matter operational name is not a SAN), and its CA store is never consulted;
+ * session reuse is off, so every transfer is judged. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_curl_install(void *curl,
+                                                                altroot_curl_hook *hook);
+
 #endif

@@ -38,6 +38,7 @@ int cli_exit_for(altroot_decision d);
 
 int cmd_connect(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_get(int argc, char **argv);
 
 #endif
 

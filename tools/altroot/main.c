@@ -24,6 +24,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"connect", cmd_connect, "connect to https://host[:port] and say what its certificate proves"},
+    {"get", cmd_get, "fetch https://host[:port]/path with libcurl, only from a trusted device"},
     {"demo", cmd_demo, "run loopback HTTPS servers of each certificate class and judge each"},
     {"verify", cmd_verify, "verify an artefact offline (matter-dac, matter-paa, ...)"},
     {"mint", cmd_mint, "mint a test PKI for an ecosystem (matter, ...)"},

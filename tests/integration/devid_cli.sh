@@ -62,4 +62,8 @@ FAULTS
 expect_exit "MUD signer not trusted" 1 -- "$ALTROOT" verify mud --mud m/mud.json --signature m/mud.p7s --signer-ca dv/domain-ca.pem
 expect_exit "missing --signature: exit 2" 2 -- "$ALTROOT" verify mud --mud m/mud.json --signer-ca m/mfg-root-ca.pem
 expect_exit "unreadable cert: exit 2" 2 -- "$ALTROOT" verify devid --ca dv/mfg-root-ca.pem --cert nope.pem
+expect_exit "inspect IDevID" 0 -- "$ALTROOT" inspect --json dv/idevid.pem
+expect_json "inspect IDevID: DevID fields" '.kind=="ieee8021ar-devid" and .serial=="WX-2000-000042" and (.mud_url|startswith("https://"))'
+expect_exit "inspect MUD file" 0 -- "$ALTROOT" inspect --json m/mud.json
+expect_json "inspect MUD: maker and model" '.kind=="mud-file" and .maker=="Example Widgets" and .model=="Widget 2000"'
 finish

@@ -27,4 +27,7 @@ head -c 200 a/voucher.pem > truncated.pem
 expect_exit "truncated voucher" 1 -- "$ALTROOT" verify fdo-voucher --voucher truncated.pem --owner-keys a/owner.pub.pem
 expect_exit "missing voucher file: exit 2" 2 -- "$ALTROOT" verify fdo-voucher --voucher nope.pem
 expect_exit "fdo without subcommand: exit 2" 2 -- "$ALTROOT" fdo
+expect_exit "inspect voucher" 0 -- "$ALTROOT" inspect --json a/voucher.pem
+expect_json "inspect voucher: GUID, device chain and three entries" '.kind=="fdo-ownership-voucher" and (.guid|length)==32 and (.entries|length)==3 and (.device_chain|length)>0'
+expect_exit "verify fdo (the issue's spelling)" 0 -- "$ALTROOT" verify fdo --voucher a/voucher.pem --owner-key a/owner.pub.pem
 finish

@@ -9,10 +9,14 @@ static const struct {
     const char *kind;
     inspector fn;
 } inspectors[] = {
+    {"ieee8021ar-devid", inspect_devid},
     {"x509-certificate", inspect_x509},
     {"matter-tlv-certificate", inspect_matter_tlv_cert},
     {"matter-certification-declaration", inspect_matter_cd},
     {"matter-attestation-elements", inspect_matter_elements},
+    {"brski-voucher", inspect_brski_voucher},
+    {"mud-file", inspect_mud},
+    {"fdo-ownership-voucher", inspect_fdo_voucher},
 };
 
 void inspect_set_str(json_t *obj, const char *key, const char *value)

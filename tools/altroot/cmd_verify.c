@@ -18,6 +18,8 @@ static const verifier verifiers[] = {
      "--paa PATH --cd-signers PATH --dac FILE --pai FILE --cd FILE [--vid HEX --pid HEX]"},
     {"matter-paa", verify_matter_paa, "--paa FILE"},
     {"matter-noc", verify_matter_noc, VERIFY_MATTER_NOC_USAGE},
+    {"fdo", verify_fdo_voucher,
+     "--voucher FILE [--owner-key PATH] [--mfr-key PATH] [--device-ca PATH] [--hmac-secret FILE]"},
     {"fdo-voucher", verify_fdo_voucher,
      "--voucher FILE [--owner-keys PATH] [--mfr PATH] [--hmac-secret HEX|FILE] "
      "[--strict-x5chain]"},

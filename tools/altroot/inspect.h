@@ -20,6 +20,10 @@ inspect_result inspect_x509(altroot_span data, json_t *obj);
 inspect_result inspect_matter_tlv_cert(altroot_span data, json_t *obj);
 inspect_result inspect_matter_cd(altroot_span data, json_t *obj);
 inspect_result inspect_matter_elements(altroot_span data, json_t *obj);
+inspect_result inspect_devid(altroot_span data, json_t *obj);
+inspect_result inspect_brski_voucher(altroot_span data, json_t *obj);
+inspect_result inspect_mud(altroot_span data, json_t *obj);
+inspect_result inspect_fdo_voucher(altroot_span data, json_t *obj);
 
 /* Helpers for inspectors. */
 void inspect_set_str(json_t *obj, const char *key, const char *value);

@@ -8,32 +8,6 @@
 
 #include "ossl.h"
 
-static altroot_err mint_time(ASN1_TIME *field, altroot_time t)
-{
-    /* RFC 5280 4.1.2.5: ASN1_TIME_set picks UTCTime through 2049, GeneralizedTime after. */
-    if (t == ALTROOT_TIME_NO_EXPIRY)
-        OSSL_ENSURE(ASN1_TIME_set_string_X509(field, "99991231235959Z"), ALTROOT_E_CRYPTO);
-    else
-        ENSURE(ASN1_TIME_set(field, (time_t)t) != NULL, ALTROOT_E_ARG);
-    return ALTROOT_OK;
-}
-
-static altroot_err mint_serial(X509 *x)
-{
-    unsigned char rnd[16];
-    OSSL_ENSURE(RAND_bytes(rnd, sizeof rnd), ALTROOT_E_CRYPTO);
-    rnd[0] = (unsigned char)((rnd[0] & 0x7f) | 0x01);
-    BIGNUM *bn = BN_bin2bn(rnd, sizeof rnd, NULL);
-    ENSURE(bn != NULL, ALTROOT_E_NOMEM);
-    ASN1_INTEGER *serial = BN_to_ASN1_INTEGER(bn, NULL);
-    BN_free(bn);
-    ENSURE(serial != NULL, ALTROOT_E_NOMEM);
-    int ok = X509_set_serialNumber(x, serial);
-    ASN1_INTEGER_free(serial);
-    OSSL_ENSURE(ok, ALTROOT_E_CRYPTO);
-    return ALTROOT_OK;
-}
-
 static altroot_err add_raw_ext(X509 *x, const char *oid, bool critical, altroot_span value)
 {
     ENSURE(value.len <= 0x7fffffff, ALTROOT_E_ARG);
@@ -125,10 +99,10 @@ static altroot_err fill(X509 *x, const altroot_mint_cert *m, const altroot_key *
     int version = m->version == 0 ? 3 : m->version;
     ENSURE(version == 1 || version == 3, ALTROOT_E_ARG);
     OSSL_ENSURE(X509_set_version(x, version - 1), ALTROOT_E_CRYPTO);
-    TRY(mint_serial(x));
+    TRY(altroot_x509_set_serial(x));
     TRY(set_names(x, m, issuer));
-    TRY(mint_time(X509_getm_notBefore(x), m->not_before));
-    TRY(mint_time(X509_getm_notAfter(x), m->not_after));
+    TRY(altroot_x509_set_time(X509_getm_notBefore(x), m->not_before));
+    TRY(altroot_x509_set_time(X509_getm_notAfter(x), m->not_after));
     OSSL_ENSURE(X509_set_pubkey(x, subject_key->pkey), ALTROOT_E_CRYPTO);
     if (version == 3)
         TRY(add_extensions(x, issuer != NULL ? issuer->x509 : x, m));

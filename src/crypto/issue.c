@@ -12,7 +12,7 @@
 
 #include "ossl.h"
 
-static altroot_err set_time(ASN1_TIME *field, altroot_time t)
+altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t)
 {
     /* RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; ASN1_TIME_set
      * chooses accordingly. "No expiry" is the fixed GeneralizedTime 99991231235959Z. */
@@ -23,7 +23,7 @@ static altroot_err set_time(ASN1_TIME *field, altroot_time t)
     return ALTROOT_OK;
 }
 
-static altroot_err set_serial(X509 *x)
+altroot_err altroot_x509_set_serial(X509 *x)
 {
     unsigned char rnd[16];
     OSSL_ENSURE(RAND_bytes(rnd, sizeof rnd), ALTROOT_E_CRYPTO);
@@ -249,13 +249,13 @@ altroot_err altroot_cert_issue(const altroot_cert_template *tmpl, const altroot_
     ENSURE(x != NULL, ALTROOT_E_NOMEM);
     altroot_err err = ALTROOT_OK;
     OSSL_ENSURE_GOTO(X509_set_version(x, X509_VERSION_3), ALTROOT_E_CRYPTO);
-    TRY_GOTO(set_serial(x));
+    TRY_GOTO(altroot_x509_set_serial(x));
     TRY_GOTO(set_subject(x, tmpl));
     OSSL_ENSURE_GOTO(X509_set_issuer_name(x, issuer != NULL ? X509_get_subject_name(issuer->x509)
                                                             : X509_get_subject_name(x)),
                      ALTROOT_E_CRYPTO);
-    TRY_GOTO(set_time(X509_getm_notBefore(x), tmpl->not_before));
-    TRY_GOTO(set_time(X509_getm_notAfter(x), tmpl->not_after));
+    TRY_GOTO(altroot_x509_set_time(X509_getm_notBefore(x), tmpl->not_before));
+    TRY_GOTO(altroot_x509_set_time(X509_getm_notAfter(x), tmpl->not_after));
     OSSL_ENSURE_GOTO(X509_set_pubkey(x, subject_key->pkey), ALTROOT_E_CRYPTO);
     TRY_GOTO(add_profile_exts(x, issuer != NULL ? issuer->x509 : x, tmpl));
     TRY_GOTO(add_sans(x, tmpl));

@@ -47,6 +47,11 @@ altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
 altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private, altroot_key **out);
 /* The anchor store of `anchors`, built once; borrowed, valid while `anchors` lives unmodified. */
 altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
+/* Certificate fields shared by every issuer in src/crypto: a validity time (RFC 5280 4.1.2.5:
+ * UTCTime through 2049, GeneralizedTime after, ALTROOT_TIME_NO_EXPIRY as 99991231235959Z) and a
+ * random positive 16-octet serial number. */
+altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
+altroot_err altroot_x509_set_serial(X509 *x);
 /* Drain OpenSSL's error queue into a one-line description (may be empty). */
 void altroot_ossl_error_line(char *out, size_t len);
 

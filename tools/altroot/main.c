@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_serve.h"
 #include "verify_fdo.h"
 
 /* altroot fdo <subcommand>: owner tooling. */
@@ -24,6 +25,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"connect", cmd_connect, "connect to https://host[:port] and say what its certificate proves"},
+    {"serve", cmd_serve, "serve a directory and a status page over HTTPS (reference device)"},
     {"get", cmd_get, "fetch https://host[:port]/path with libcurl, only from a trusted device"},
     {"demo", cmd_demo, "run loopback HTTPS servers of each certificate class and judge each"},
     {"verify", cmd_verify, "verify an artefact offline (matter-dac, matter-paa, ...)"},

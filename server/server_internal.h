@@ -1,0 +1,91 @@
+/* Shared by the files of server/: the server and connection objects and their steps. */
+#ifndef ALTROOT_SERVER_INTERNAL_H
+#define ALTROOT_SERVER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <altroot/altroot.h>
+#include <altroot/tls_event.h>
+
+#include "http_request.h"
+#include "server.h"
+
+#include "../src/core/guard.h"
+
+struct event;
+struct event_base;
+struct evconnlistener;
+
+/* Counters shown on the status page; nothing secret. */
+typedef struct srv_stats {
+    uint64_t accepted, rejected_at_limit, handshakes, handshake_failures, not_tls, timeouts,
+        requests, open, peak_open;
+} srv_stats;
+
+typedef enum conn_state {
+    CONN_HANDSHAKE = 0,
+    CONN_READING = 1, /* waiting for (the rest of) a request head */
+    CONN_WRITING = 2, /* sending a response */
+    CONN_LINGER = 3,  /* response sent and write side shut: draining what the client still sends */
+} conn_state;
+
+typedef struct conn conn;
+
+typedef struct srv {
+    const srv_config *cfg;
+    struct event_base *base;
+    struct evconnlistener *listener;
+    struct event *sigint, *sigterm, *grace, *resume;
+    altroot_tls_event_server *tls;
+    char root[4096]; /* realpath of cfg->root, or "" */
+    char bound[80];  /* the address actually bound, "127.0.0.1:8443" */
+    size_t max_conn; /* cfg->max_connections, lowered if the descriptor limit is smaller */
+    uint64_t started_ms;
+    srv_stats stats;
+    conn *conns; /* every open connection, for shutdown */
+    bool draining;
+} srv;
+
+struct conn {
+    srv *srv;
+    int fd;
+    struct event *ev;
+    altroot_tls_event *tls;
+    conn_state state;
+    uint64_t deadline_ms;
+    altroot_bytes in;  /* the request head being received (at most HTTP_MAX_HEAD bytes) */
+    size_t scanned;    /* bytes of `in` already looked at for line ends */
+    altroot_bytes out; /* response bytes not yet written: head, generated body, file chunk */
+    size_t out_pos;
+    int file_fd; /* body streamed from this file, or -1 */
+    uint64_t file_left;
+    bool close_after;
+    conn *prev, *next;
+};
+
+/* Monotonic milliseconds. */
+uint64_t srv_now_ms(void);
+
+/* Take a just-accepted socket (non-blocking); closes it on failure. */
+void conn_start(srv *s, int fd);
+/* Close and free; the slot is free again. */
+void conn_close(conn *c);
+
+/* Build the response to a parsed request (or to a rejected one, req->status != 0) into c->out,
+ * and set c->file_fd/file_left/close_after. */
+ALTROOT_MUST_CHECK altroot_err respond(conn *c, const http_request *req);
+
+/* The status page as HTML or JSON, appended to `out`. */
+ALTROOT_MUST_CHECK altroot_err status_page(const conn *c, bool json, altroot_bytes *out);
+
+/* Open the regular file that `path` (decoded, starting with '/') names under `root` (a real
+ * path): E_NOT_FOUND unless it resolves, without leaving `root`, to a readable regular file. */
+ALTROOT_MUST_CHECK altroot_err srv_file_open(const char *root, const char *path, int *fd,
+                                             uint64_t *size, const char **content_type);
+
+/* Append formatted text (at most 1024 bytes per call). */
+ALTROOT_MUST_CHECK altroot_err srv_appendf(altroot_bytes *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

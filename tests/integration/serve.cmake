@@ -1,0 +1,1 @@
+altroot_integration_test(serve serve.sh)

@@ -221,8 +221,9 @@ static void parser_is_strict(void **state)
         "{}",
         "{\"ietf-voucher:voucher\":{},\"x\":1}",
         "{\"ietf-voucher-request:voucher\":{\"serial-number\":\"a\"}}",
-        "{\"ietf-voucher:voucher\":{\"created-on\":\"20260618T122120Z\",\"assertion\":"
-        "\"logged\",\"serial-number\":\"a\",\"pinned-domain-cert\":\"AAAA\"}}",
+        /* one string, split over two lines */
+        ("{\"ietf-voucher:voucher\":{\"created-on\":\"20260618T122120Z\",\"assertion\":"
+         "\"logged\",\"serial-number\":\"a\",\"pinned-domain-cert\":\"AAAA\"}}"),
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         altroot_voucher v;

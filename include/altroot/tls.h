@@ -37,6 +37,9 @@ typedef struct altroot_connect_options {
     const altroot_trust_store *store; /* borrowed; Web PKI and local-ca anchors */
     altroot_time at;                  /* verification time */
     int timeout_ms;                   /* connect and handshake, each; <= 0 means 10 s */
+    const char *connect_to;           /* borrowed; an address to connect to instead of resolving
+                                         the URL's host, which is still the name verified and
+                                         sent as SNI (like curl --connect-to); NULL: resolve */
 } altroot_connect_options;
 
 /* Connect to `url`, complete a TLS handshake (TLS 1.2 or 1.3), and decide trust. Returns OK when

@@ -50,7 +50,9 @@ altroot_err altroot_connect(const char *url, const altroot_connect_options *o, a
     }
     int fd = -1;
     char addr[NET_ADDR_STR];
-    TRY_GOTO(altroot_net_connect(u.host, u.port, o->timeout_ms, &fd, addr, &v->failures));
+    /* The name verified is always the URL's; only where to connect may be overridden. */
+    TRY_GOTO(altroot_net_connect(o->connect_to != NULL ? o->connect_to : u.host, u.port,
+                                 o->timeout_ms, &fd, addr, &v->failures));
     TRY_GOTO(altroot_set_string(&v->address, addr));
     altroot_tls *tls = NULL;
     err = altroot_tls_connect(fd, u.host_is_ip ? NULL : u.host, o->timeout_ms, &tls, &v->failures);

@@ -61,6 +61,9 @@ expect_json "IP SAN: bound by san-ip" '.name_binding.method=="san-ip" and .decis
 expect_exit "not yet valid (--at before notBefore): untrusted" 1 -- "$ALTROOT" connect "${A[@]}" --at 2025-06-01T00:00:00Z "https://localhost:$PORT/"
 expect_json "not yet valid: E_CERT_NOT_YET_VALID, class 5" \
     '.decision=="untrusted" and .certificate_class.class==5 and ([.failures[].name]|index("E_CERT_NOT_YET_VALID")!=null)'
+expect_exit "--connect-to: the name verified is the URL's" 0 -- "$ALTROOT" connect "${A[@]}" --at $AT --connect-to 127.0.0.1 "https://localhost:$PORT/"
+expect_json "--connect-to: bound by san-dns for localhost" '.name_binding.name=="localhost" and .name_binding.method=="san-dns"'
+expect_exit "--connect-to with a name the certificate lacks" 1 -- "$ALTROOT" connect "${A[@]}" --at $AT --connect-to 127.0.0.1 "https://kitchen.home.arpa:$PORT/"
 expect_exit "text report" 0 -- "$ALTROOT" connect --anchors anchors --webpki none --at $AT "https://localhost:$PORT/"
 if grep -q "Decision:     trusted (rule 3)" "$WORK/out"; then ok "text report names the decision"; else not_ok "text report"; fi
 

@@ -8,15 +8,17 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: altroot connect [--anchors DIR] [--webpki FILE|none] [--at TIME] [--json]\n"
-            "                       [--timeout SEC] https://host[:port]\n"
+            "                       [--timeout SEC] [--connect-to ADDR] https://host[:port]\n"
             "Connects over TLS 1.2/1.3, judges the certificate against the Web PKI and your\n"
-            "local-ca anchors at the given time, and prints the verdict.\n");
+            "local-ca anchors at the given time, and prints the verdict. --connect-to connects\n"
+            "to ADDR while verifying the URL's host (for names without DNS, such as a Matter\n"
+            "operational instance name).\n");
 }
 
 int cmd_connect(int argc, char **argv)
 {
     cli_common c = {.timeout_ms = 10000};
-    const char *url = NULL;
+    const char *url = NULL, *connect_to = NULL;
     for (int i = 1; i < argc; i++) {
         int r = cli_common_option(&c, argc, argv, &i);
         if (r < 0)
@@ -26,6 +28,10 @@ int cmd_connect(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return EXIT_VERIFIED;
+        }
+        if (strcmp(argv[i], "--connect-to") == 0 && i + 1 < argc) {
+            connect_to = argv[++i];
+            continue;
         }
         if (argv[i][0] == '-' || url != NULL) {
             fprintf(stderr, "altroot connect: unexpected argument \"%s\"\n", argv[i]);
@@ -48,7 +54,8 @@ int cmd_connect(int argc, char **argv)
     altroot_trust_store *store = cli_load_store(&c);
     if (store == NULL)
         return EXIT_USAGE;
-    altroot_connect_options o = {store, c.at_given ? c.at : altroot_time_now(), c.timeout_ms};
+    altroot_connect_options o = {store, c.at_given ? c.at : altroot_time_now(), c.timeout_ms,
+                                 connect_to};
     altroot_verdict v;
     altroot_verdict_init(&v);
     for (size_t i = 0; i < altroot_trust_store_warnings(store)->count; i++)

@@ -201,7 +201,7 @@ static bool run_case(size_t n, const demo_case *dc, const pki *p, const altroot_
     if (err == ALTROOT_OK) {
         char url[128];
         snprintf(url, sizeof url, "https://%s:%u/", dc->connect_host, (unsigned)lb.port);
-        altroot_connect_options o = {st, at, 5000};
+        altroot_connect_options o = {st, at, 5000, NULL};
         err = altroot_connect(url, &o, &v);
         loopback_stop(&lb);
     }

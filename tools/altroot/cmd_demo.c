@@ -2,9 +2,11 @@
  * altroot demo: the whole system end to end on loopback, on built-in defaults.
  *
  * It mints a small PKI (a home local CA with name constraints, an unknown vendor CA, a stand-in
- * for the Web PKI), starts one loopback server per certificate class it can produce, connects to
- * each through the same code path as `altroot connect`, prints every verdict and checks each one
- * against the decision it must give.
+ * for the Web PKI), starts one loopback server per scenario, connects to each through the same
+ * code path as `altroot connect`, and prints one table: scenario, root, mode, expected decision,
+ * actual decision, reason. It exits 0 only if every row is as expected. `--json` prints
+ * {"scenarios": [{"name", "root", "mode", "expected", "actual", "reason"}, ...]}; `--verbose`
+ * also prints every full verdict.
  */
 #include <stdio.h>
 #include <sys/socket.h>
@@ -12,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 #include "loopback.h"
@@ -27,6 +31,7 @@ typedef enum issuer_kind { SELF, WEB, HOME, VENDOR, PLAIN } issuer_kind;
 
 typedef struct demo_case {
     const char *title;
+    const char *root, *mode; /* the root that should decide, and how */
     issuer_kind issuer;
     const char *cert_name;    /* DNS name in the certificate */
     const char *connect_host; /* host name or address in the URL */
@@ -36,18 +41,19 @@ typedef struct demo_case {
 } demo_case;
 
 static const demo_case cases[] = {
-    {"plain HTTP, no TLS", PLAIN, NULL, "127.0.0.1", false, ALTROOT_DECISION_UNTRUSTED, 0},
-    {"device-unique self-signed certificate", SELF, "device.home.arpa", "127.0.0.1", false,
-     ALTROOT_DECISION_UNTRUSTED, 3},
-    {"certificate from a vendor CA you do not hold", VENDOR, "device.home.arpa", "127.0.0.1", false,
-     ALTROOT_DECISION_UNTRUSTED, 4},
-    {"certificate from your name-constrained local CA", HOME, "localhost", "localhost", false,
-     ALTROOT_DECISION_TRUSTED, 5},
-    {"your local CA, but issued for another name", HOME, "printer.home.arpa", "localhost", false,
+    {"plain HTTP, no TLS", "-", "-", PLAIN, NULL, "127.0.0.1", false, ALTROOT_DECISION_UNTRUSTED,
+     0},
+    {"device-unique self-signed certificate", "-", "-", SELF, "device.home.arpa", "127.0.0.1",
+     false, ALTROOT_DECISION_UNTRUSTED, 3},
+    {"certificate from a vendor CA you do not hold", "-", "-", VENDOR, "device.home.arpa",
+     "127.0.0.1", false, ALTROOT_DECISION_UNTRUSTED, 4},
+    {"your name-constrained local CA", "local-ca", "baseline", HOME, "localhost", "localhost",
+     false, ALTROOT_DECISION_TRUSTED, 5},
+    {"your local CA, issued for another name", "local-ca", "baseline", HOME, "printer.home.arpa",
+     "localhost", false, ALTROOT_DECISION_UNTRUSTED, 5},
+    {"your local CA, expired", "local-ca", "baseline", HOME, "localhost", "localhost", true,
      ALTROOT_DECISION_UNTRUSTED, 5},
-    {"your local CA, but expired", HOME, "localhost", "localhost", true, ALTROOT_DECISION_UNTRUSTED,
-     5},
-    {"Web PKI certificate (a demo root stands in for the system bundle)", WEB, "localhost",
+    {"Web PKI (a demo root stands in for the bundle)", "webpki", "baseline", WEB, "localhost",
      "localhost", false, ALTROOT_DECISION_TRUSTED, 6},
 };
 
@@ -187,9 +193,27 @@ static void remove_store(const demo_dir *d)
 static const char page[] = "<!doctype html><title>altroot demo device</title>"
                            "<h1>altroot demo device</h1><p>Served over loopback.</p>\n";
 
-/* Run one case; returns whether its verdict is the expected one. */
-static bool run_case(size_t n, const demo_case *dc, const pki *p, const altroot_trust_store *st,
-                     altroot_time at, bool json, altroot_err *fatal)
+typedef struct row {
+    const demo_case *dc;
+    altroot_decision actual;
+    char reason[256];
+    bool ok;
+} row;
+
+/* Why the verdict is what it is, in one line: the first failure, else the message. */
+static void reason_of(const altroot_verdict *v, char *out, size_t len)
+{
+    if (v->failures.count > 0 && v->decision != ALTROOT_DECISION_TRUSTED &&
+        v->failures.items[0].code != ALTROOT_E_NOT_TRUSTED)
+        snprintf(out, len, "%s: %s", altroot_error_name(v->failures.items[0].code),
+                 v->failures.items[0].detail);
+    else
+        snprintf(out, len, "%s", v->message != NULL ? v->message : "");
+}
+
+/* Run one case into `r`; returns an error only when the demo itself cannot go on. */
+static altroot_err run_case(const demo_case *dc, const pki *p, const altroot_trust_store *st,
+                            altroot_time at, bool verbose, row *r)
 {
     altroot_tls_server *srv = NULL;
     loopback lb;
@@ -205,23 +229,53 @@ static bool run_case(size_t n, const demo_case *dc, const pki *p, const altroot_
         err = altroot_connect(url, &o, &v);
         loopback_stop(&lb);
     }
-    bool ok = err == ALTROOT_OK && v.decision == dc->expect && v.cert_class == dc->expect_class;
-    if (err == ALTROOT_OK && !json) {
-        printf("\n[%zu] %s\n", n, dc->title);
+    r->dc = dc;
+    r->actual = v.decision;
+    r->ok = err == ALTROOT_OK && v.decision == dc->expect && v.cert_class == dc->expect_class;
+    reason_of(&v, r->reason, sizeof r->reason);
+    if (err == ALTROOT_OK && verbose) {
+        printf("\n== %s\n", dc->title);
         err = altroot_verdict_print(&v, stdout);
-        printf("  => %s, class %d: %s\n", altroot_decision_name(v.decision), v.cert_class,
-               ok ? "as expected" : "NOT AS EXPECTED");
-    } else if (err == ALTROOT_OK) {
-        printf("%s", n > 1 ? ",\n" : "");
-        err = altroot_verdict_print_json(&v, stdout);
     }
-    *fatal = err;
     altroot_verdict_clear(&v);
     altroot_tls_server_free(srv);
-    return ok;
+    return err;
 }
 
-static int run_all(const pki *p, const demo_dir *d, const cli_common *c)
+static void print_table(const row *rows, size_t n, size_t passed)
+{
+    printf("%-48s %-9s %-9s %-9s %-9s %s\n", "scenario", "root", "mode", "expected", "actual",
+           "reason");
+    for (size_t i = 0; i < n; i++)
+        printf("%-48s %-9s %-9s %-9s %-9s %s%s\n", rows[i].dc->title, rows[i].dc->root,
+               rows[i].dc->mode, altroot_decision_name(rows[i].dc->expect),
+               altroot_decision_name(rows[i].actual),
+               rows[i].ok ? "" : "NOT AS EXPECTED: ", rows[i].reason);
+    printf("\nDemo: %zu of %zu scenarios as expected.\n", passed, n);
+}
+
+static int print_json(const row *rows, size_t n)
+{
+    json_t *doc = json_object(), *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(rows[i].dc->title));
+        json_object_set_new(o, "root", json_string(rows[i].dc->root));
+        json_object_set_new(o, "mode", json_string(rows[i].dc->mode));
+        json_object_set_new(o, "expected", json_string(altroot_decision_name(rows[i].dc->expect)));
+        json_object_set_new(o, "actual", json_string(altroot_decision_name(rows[i].actual)));
+        json_object_set_new(o, "as_expected", json_boolean(rows[i].ok));
+        json_object_set_new(o, "reason", json_string(rows[i].reason));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "scenarios", arr);
+    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(doc);
+    return rc;
+}
+
+static int run_all(const pki *p, const demo_dir *d, const cli_common *c, bool verbose)
 {
     cli_common sc = *c;
     sc.anchors = d->anchors;
@@ -229,33 +283,38 @@ static int run_all(const pki *p, const demo_dir *d, const cli_common *c)
     altroot_trust_store *st = cli_load_store(&sc);
     if (st == NULL)
         return EXIT_USAGE;
-    size_t passed = 0, total = sizeof cases / sizeof cases[0];
+    enum { N = sizeof cases / sizeof cases[0] };
+    row rows[N];
+    size_t passed = 0;
     altroot_err fatal = ALTROOT_OK;
-    if (c->json)
-        printf("[\n");
-    for (size_t i = 0; i < total && fatal == ALTROOT_OK; i++)
-        passed += run_case(i + 1, &cases[i], p, st, c->at, c->json, &fatal);
-    if (c->json)
-        printf("]\n");
+    for (size_t i = 0; i < N && fatal == ALTROOT_OK; i++) {
+        fatal = run_case(&cases[i], p, st, c->at, verbose && !c->json, &rows[i]);
+        passed += rows[i].ok;
+    }
     altroot_trust_store_free(st);
     if (fatal != ALTROOT_OK) {
         cli_error("demo", fatal);
         return EXIT_USAGE;
     }
-    if (!c->json)
-        printf("\nDemo: %zu of %zu verdicts as expected.\n", passed, total);
-    return passed == total ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
+    if (c->json ? print_json(rows, N) != 0 : (print_table(rows, N, passed), 0))
+        return EXIT_USAGE;
+    return passed == N ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
 }
 
 int cmd_demo(int argc, char **argv)
 {
     cli_common c = {0};
+    bool verbose = false;
     for (int i = 1; i < argc; i++) {
         int r = cli_common_option(&c, argc, argv, &i);
         if (r < 0)
             return EXIT_USAGE;
+        if (r == 0 && strcmp(argv[i], "--verbose") == 0) {
+            verbose = true;
+            continue;
+        }
         if (r == 0 || c.anchors != NULL || c.webpki != NULL) {
-            fprintf(stderr, "usage: altroot demo [--at TIME] [--json]\n");
+            fprintf(stderr, "usage: altroot demo [--at TIME] [--json] [--verbose]\n");
             return strcmp(argv[i], "--help") == 0 ? EXIT_VERIFIED : EXIT_USAGE;
         }
     }
@@ -267,7 +326,7 @@ int cmd_demo(int argc, char **argv)
     altroot_err err = pki_make(&p, c.at);
     if (err == ALTROOT_OK)
         err = write_store(&d, &p);
-    int rc = err == ALTROOT_OK ? run_all(&p, &d, &c) : EXIT_USAGE;
+    int rc = err == ALTROOT_OK ? run_all(&p, &d, &c, verbose) : EXIT_USAGE;
     if (err != ALTROOT_OK)
         cli_error("demo", err);
     else

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include <altroot/alloc.h>
 #include <altroot/devid.h>
@@ -30,8 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         altroot_free(s);
     }
     char *u = NULL;
-    if (altroot_devid_parse_mud_url(in, &u) == ALTROOT_OK && strncmp(u, "https://", 8) != 0)
-        __builtin_trap(); /* a MUD URL is https only */
+    /* A MUD URL is https only; RFC 3986 3.1: the scheme is case-insensitive ("httpS://"). */
+    if (altroot_devid_parse_mud_url(in, &u) == ALTROOT_OK && strncasecmp(u, "https://", 8) != 0)
+        __builtin_trap();
     altroot_free(u);
     if (altroot_devid_parse_mudsigner(in, &name) == ALTROOT_OK && name.len != size)
         __builtin_trap(); /* exactly one Name, nothing after it */

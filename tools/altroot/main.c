@@ -27,10 +27,12 @@ static const command commands[] = {
     {"connect", cmd_connect, "connect to https://host[:port] and say what its certificate proves"},
     {"serve", cmd_serve, "serve a directory and a status page over HTTPS (reference device)"},
     {"get", cmd_get, "fetch https://host[:port]/path with libcurl, only from a trusted device"},
-    {"demo", cmd_demo, "run loopback HTTPS servers of each certificate class and judge each"},
-    {"verify", cmd_verify, "verify an artefact offline (matter-dac, matter-paa, ...)"},
-    {"mint", cmd_mint, "mint a test PKI for an ecosystem (matter, ...)"},
-    {"inspect", cmd_inspect, "describe an artefact (certificate, Matter TLV, CD, ...)"},
+    {"demo", cmd_demo, "the whole system end to end on loopback: one table of scenarios"},
+    {"verify", cmd_verify,
+     "verify an artefact offline (matter-dac|paa|noc, devid, voucher, mud, fdo)"},
+    {"mint", cmd_mint, "mint a test PKI for an ecosystem (matter, devid, mud, fdo)"},
+    {"inspect", cmd_inspect,
+     "describe any artefact altroot knows (certificates, CDs, vouchers, MUD)"},
     {"fdo", cmd_fdo, "FDO owner tooling: fdo extend (hand a voucher to the next owner)"},
 };
 

@@ -10,6 +10,7 @@
 #include <altroot/cose.h>
 #include <altroot/devid.h>
 #include <altroot/error.h>
+#include <altroot/evidence.h>
 #include <altroot/fdo.h>
 #include <altroot/export.h>
 #include <altroot/list.h>

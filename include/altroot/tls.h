@@ -50,9 +50,11 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_connect(const char *url,
                                                            const altroot_connect_options *options,
                                                            altroot_verdict *out);
 
-/* Baseline evaluation of a presented chain (leaf first) without a connection: Web PKI and
- * local-ca roots, name binding, certificate class, decision. `host` is a DNS name or an IP
- * literal. Adds to `out`, which the caller initialised. */
+/* Evaluation of a presented chain (leaf first) without a connection: the baseline roots (Web
+ * PKI, local-ca), the primary roots (a Matter NOC chain, an IDevID/LDevID chain, an FDO
+ * owner-issued certificate), the evidence extension (secondary), name binding, certificate
+ * class and the class the alternative roots lift it to, and the decision. `host` is a DNS name or
+ * an IP literal. Adds to `out`, which the caller initialised. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_evaluate_chain(const altroot_certs *chain,
                                                                   const char *host,
                                                                   const altroot_trust_store *store,

@@ -1,12 +1,15 @@
 /*
- * Baseline evaluation of a presented TLS chain: the Web PKI and the user's local-ca anchors, the
- * name binding they give, and the certificate class (docs/decisions.md).
+ * Evaluation of a presented TLS chain: the baseline roots (the Web PKI and the user's local-ca
+ * anchors), the alternative roots in both integration modes (src/evidence/: primary, the chain
+ * itself under a Matter fabric, DevID CA or FDO owner key; secondary, the evidence extension),
+ * the name binding they give, and the certificate class (docs/decisions.md).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <altroot/alloc.h>
+#include <altroot/evidence.h>
 #include <altroot/tls.h>
 
 #include "../core/guard.h"
@@ -136,6 +139,10 @@ altroot_err altroot_evaluate_chain(const altroot_certs *chain, const char *host,
         TRY(bind_name(out, host, "webpki"));
     else if (host != NULL && local.verified)
         TRY(bind_name(out, host, "local-ca"));
+    bool primary = false, evidence = false;
+    TRY(altroot_primary_evaluate(chain, host, store, at, out, &primary));
+    TRY(altroot_evidence_evaluate(chain, host, store, at, out, &evidence));
     TRY(classify(out, web, local));
+    out->lifted_class = altroot_evidence_lifted_class(out);
     return altroot_verdict_decide(out);
 }

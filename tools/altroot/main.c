@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_device.h"
 #include "cmd_serve.h"
 #include "verify_fdo.h"
 
@@ -25,6 +26,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"connect", cmd_connect, "connect to https://host[:port] and say what its certificate proves"},
+    {"device", cmd_device, "build a device's TLS certificate with evidence from its credentials"},
     {"serve", cmd_serve, "serve a directory and a status page over HTTPS (reference device)"},
     {"get", cmd_get, "fetch https://host[:port]/path with libcurl, only from a trusted device"},
     {"demo", cmd_demo, "the whole system end to end on loopback: one table of scenarios"},

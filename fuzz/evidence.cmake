@@ -1,0 +1,1 @@
+altroot_fuzz_target(evidence evidence.c)

@@ -1,0 +1,80 @@
+/*
+ * One binding: a tagged COSE_Sign1 (RFC 9052 4.2) whose payload is the binding claims, signed by
+ * a root's device key, naming the presented TLS key by the SHA-256 of its SubjectPublicKeyInfo
+ * (RFC 8747 3.4, confirmation by key identifier).
+ */
+#include <string.h>
+
+#include <altroot/cose.h>
+
+#include "../core/guard.h"
+#include "internal.h"
+
+static altroot_err open_binding(altroot_span binding, altroot_cose_sign1 *msg, const char *where,
+                                altroot_failures *f, bool *ok)
+{
+    *ok = false;
+    altroot_err e = altroot_cose_sign1_decode(binding, msg);
+    if (e == ALTROOT_E_NOMEM)
+        return e;
+    if (e != ALTROOT_OK)
+        return altroot_failures_add(f, ALTROOT_E_EVIDENCE_BINDING_FORMAT, where,
+                                    "not a COSE_Sign1 (%s)", altroot_error_name(e));
+    /* docs/evidence.md: COSE_Sign1_Tagged (tag 18), empty unprotected header. */
+    if (!msg->tagged || msg->unprotected_count != 0)
+        return altroot_failures_add(f, ALTROOT_E_EVIDENCE_BINDING_FORMAT, where, "%s",
+                                    !msg->tagged ? "COSE_Sign1 without tag 18"
+                                                 : "unprotected header is not empty");
+    altroot_sig_alg alg;
+    if (altroot_cose_alg_sig(msg->alg, &alg) != ALTROOT_OK)
+        return altroot_failures_add(f, ALTROOT_E_EVIDENCE_BINDING_FORMAT, where,
+                                    "algorithm %lld is not allowed", (long long)msg->alg);
+    *ok = true;
+    return ALTROOT_OK;
+}
+
+static altroot_err check_claims(const evd_ctx *c, const altroot_evidence_claims *cl,
+                                const char *where, altroot_failures *f)
+{
+    if (!altroot_span_equal_ct((altroot_span){cl->kid, 32}, (altroot_span){c->spki_sha256, 32}))
+        TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_KEY_MISMATCH, where, "%s",
+                                 "cnf kid is not the SHA-256 of this certificate's key"));
+    /* docs/evidence.md step 3: "iat <= at + 300 s and, when present, at <= exp" */
+    if (cl->iat > c->at && cl->iat - c->at > ALTROOT_EVIDENCE_IAT_SKEW)
+        TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_NOT_YET_VALID, where,
+                                 "issued %lld s after the verification time",
+                                 (long long)(cl->iat - c->at)));
+    if (cl->has_exp && c->at > cl->exp)
+        TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_EXPIRED, where, "%s",
+                                 "exp is before the verification time"));
+    return ALTROOT_OK;
+}
+
+altroot_err evd_check_binding(const evd_ctx *c, altroot_span binding, altroot_evidence_root root,
+                              const altroot_key *key, const char *where,
+                              altroot_evidence_claims *claims, bool *decoded, altroot_failures *f)
+{
+    altroot_cose_sign1 msg;
+    bool ok = false;
+    *decoded = false;
+    TRY(open_binding(binding, &msg, where, f, &ok));
+    if (!ok)
+        return ALTROOT_OK;
+    altroot_err e = altroot_evidence_claims_decode(msg.payload, root, claims);
+    if (e != ALTROOT_OK)
+        return altroot_failures_add(f, e, where, "binding claims: %s", altroot_strerror(e));
+    *decoded = true;
+    if (key == NULL)
+        TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_DEVICE_KEY, where, "%s",
+                                 "no device key to check the binding with"));
+    if (key != NULL) {
+        e = altroot_cose_sign1_verify(&msg, key, (altroot_span){0});
+        if (e == ALTROOT_E_NOMEM)
+            return e;
+        if (e != ALTROOT_OK)
+            TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_BINDING_SIGNATURE, where,
+                                     "signature does not verify with the device key (%s)",
+                                     altroot_error_name(e)));
+    }
+    return check_claims(c, claims, where, f);
+}

@@ -1,0 +1,160 @@
+/*
+ * Device side: a TLS key and certificate that any TLS server can serve unchanged, carrying the
+ * evidence extension and the local-device extended key usage (docs/evidence.md), self-signed or
+ * issued by a CA key the device was given; and the FDO owner-issued certificate of the primary
+ * integration.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <altroot/alloc.h>
+
+#include "../core/guard.h"
+#include "internal.h"
+
+static bool is_ip(const char *s)
+{
+    unsigned char a[16];
+    return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+typedef struct split_names {
+    const char **dns, **ip;
+    size_t dns_count, ip_count;
+} split_names;
+
+static altroot_err split(const altroot_device_cert_params *p, split_names *s)
+{
+    ENSURE(p->name_count >= 1 && p->name_count <= ALTROOT_EVIDENCE_MAX_NAMES, ALTROOT_E_ARG);
+    s->dns = altroot_calloc(p->name_count, sizeof *s->dns);
+    s->ip = altroot_calloc(p->name_count, sizeof *s->ip);
+    ENSURE(s->dns != NULL && s->ip != NULL, ALTROOT_E_NOMEM);
+    for (size_t i = 0; i < p->name_count; i++) {
+        ENSURE(p->names[i] != NULL && p->names[i][0] != '\0', ALTROOT_E_ARG);
+        if (is_ip(p->names[i]))
+            s->ip[s->ip_count++] = p->names[i];
+        else
+            s->dns[s->dns_count++] = p->names[i];
+    }
+    return ALTROOT_OK;
+}
+
+static altroot_cert_template leaf_template(const altroot_device_cert_params *p,
+                                           const split_names *s, bool server_auth)
+{
+    return (altroot_cert_template){
+        .common_name = p->names[0],
+        .dns_names = s->dns,
+        .dns_count = s->dns_count,
+        .ip_addrs = s->ip,
+        .ip_count = s->ip_count,
+        .not_before = p->not_before,
+        .not_after = p->not_after,
+        .server_auth = server_auth,
+        .key_usage = ALTROOT_KU_DIGITAL_SIGNATURE,
+    };
+}
+
+static altroot_err evidence_exts(const altroot_device_creds *creds,
+                                 const altroot_device_cert_params *p, const altroot_key *key,
+                                 altroot_bytes *ev, altroot_bytes *ext, altroot_bytes *eku)
+{
+    altroot_evidence_params ep = {.tls_key = p->bind_key != NULL ? p->bind_key : key,
+                                  .names = p->names,
+                                  .name_count = p->name_count,
+                                  .iat = p->iat,
+                                  .exp = p->exp};
+    if (p->evidence_override.len > 0)
+        TRY(altroot_bytes_append(ev, p->evidence_override.ptr, p->evidence_override.len));
+    else
+        TRY(altroot_evidence_encode(creds, &ep, ev));
+    TRY(altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, altroot_bytes_span(ev), ext));
+    return altroot_local_device_eku_der(eku);
+}
+
+static altroot_err make_chain(altroot_cert *leaf, const altroot_cert *ca, altroot_certs **chain)
+{
+    TRY(altroot_certs_new(chain));
+    TRY(altroot_certs_push(*chain, leaf));
+    if (ca != NULL)
+        TRY(altroot_certs_push(*chain, (altroot_cert *)ca));
+    return ALTROOT_OK;
+}
+
+altroot_err altroot_device_cert_build(const altroot_device_creds *creds,
+                                      const altroot_device_cert_params *p, altroot_certs **chain,
+                                      altroot_key **key)
+{
+    ENSURE(creds != NULL && p != NULL && chain != NULL && key != NULL, ALTROOT_E_ARG);
+    ENSURE((p->ca_cert == NULL) == (p->ca_key == NULL), ALTROOT_E_ARG);
+    split_names s = {0};
+    altroot_key *k = NULL;
+    altroot_cert *leaf = NULL;
+    altroot_certs *c = NULL;
+    altroot_bytes ev = ALTROOT_BYTES_INIT, ext = ALTROOT_BYTES_INIT, eku = ALTROOT_BYTES_INIT;
+    altroot_err err = split(p, &s);
+    if (err == ALTROOT_OK)
+        err = altroot_key_generate(ALTROOT_KEY_EC_P256, &k);
+    if (err == ALTROOT_OK)
+        err = evidence_exts(creds, p, k, &ev, &ext, &eku);
+    altroot_cert_template t = leaf_template(p, &s, false);
+    altroot_span exts[2] = {altroot_bytes_span(&ext), altroot_bytes_span(&eku)};
+    if (err == ALTROOT_OK)
+        err = altroot_cert_issue_ext(&t, exts, 2, k, p->ca_cert, p->ca_key, &leaf);
+    if (err == ALTROOT_OK)
+        err = make_chain(leaf, p->ca_cert, &c);
+    if (err == ALTROOT_OK) {
+        *chain = c;
+        *key = k;
+        c = NULL;
+        k = NULL;
+    }
+    altroot_certs_free(c);
+    altroot_cert_free(leaf);
+    altroot_key_free(k);
+    altroot_bytes_clear(&ev);
+    altroot_bytes_clear(&ext);
+    altroot_bytes_clear(&eku);
+    altroot_free(s.dns);
+    altroot_free(s.ip);
+    return err;
+}
+
+altroot_err altroot_device_fdo_owner_cert(const altroot_key *owner_key,
+                                          const altroot_device_cert_params *p,
+                                          altroot_certs **chain, altroot_key **key)
+{
+    ENSURE(owner_key != NULL && p != NULL && chain != NULL && key != NULL, ALTROOT_E_ARG);
+    split_names s = {0};
+    altroot_key *k = NULL;
+    altroot_cert *owner = NULL, *leaf = NULL;
+    altroot_certs *c = NULL;
+    altroot_cert_template ot = {.common_name = "FDO owner",
+                                .not_before = p->not_before,
+                                .not_after = p->not_after,
+                                .is_ca = true,
+                                .path_len = 0};
+    altroot_err err = split(p, &s);
+    if (err == ALTROOT_OK)
+        err = altroot_key_generate(ALTROOT_KEY_EC_P256, &k);
+    if (err == ALTROOT_OK)
+        err = altroot_cert_issue(&ot, owner_key, NULL, NULL, &owner);
+    altroot_cert_template t = leaf_template(p, &s, true);
+    if (err == ALTROOT_OK)
+        err = altroot_cert_issue(&t, k, owner, owner_key, &leaf);
+    if (err == ALTROOT_OK)
+        err = make_chain(leaf, NULL, &c);
+    if (err == ALTROOT_OK) {
+        *chain = c;
+        *key = k;
+        c = NULL;
+        k = NULL;
+    }
+    altroot_certs_free(c);
+    altroot_cert_free(leaf);
+    altroot_cert_free(owner);
+    altroot_key_free(k);
+    altroot_free(s.dns);
+    altroot_free(s.ip);
+    return err;
+}

@@ -1,0 +1,11 @@
+# The evidence extension end to end: `altroot device cert` makes certificates, stock
+# `openssl s_server` serves them unchanged, `altroot connect` judges them (issue 6).
+# evidence_device runs `altroot device` when the tool does not dispatch it yet.
+add_executable(evidence_device ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_evidence_device_main.c
+               ${PROJECT_SOURCE_DIR}/tools/altroot/cmd_device.c
+               ${PROJECT_SOURCE_DIR}/tools/altroot/cli.c)
+target_link_libraries(evidence_device PRIVATE altroot_static PkgConfig::JANSSON)
+add_test(NAME integration.evidence
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/evidence.sh
+                 $<TARGET_FILE:altroot_tool> $<TARGET_FILE:evidence_device>)
+set_tests_properties(integration.evidence PROPERTIES LABELS integration TIMEOUT 300)

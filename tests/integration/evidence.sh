@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The evidence extension on the wire: `altroot device cert` builds certificates from credentials
+# minted by `altroot mint`, stock `openssl s_server` serves them unchanged, and `altroot connect`
+# judges them: decisions, rules and error codes for each root, primary and secondary, and the
+# attacks (copied evidence, evidence bound to another key, a forged CD, a truncated voucher, a
+# MUD file from the wrong signer, an expired binding).
+ALTROOT=$1
+DEVICE_TOOL=${2:-$1}
+. "$(dirname "$0")/lib.sh"
+cd "$WORK"
+
+# `altroot device` once main.c dispatches it; the test build of the same command until then.
+if "$ALTROOT" device cert 2>&1 | grep -q "usage: altroot device cert"; then DEVICE_TOOL=$ALTROOT; fi
+device() { "$DEVICE_TOOL" device cert "$@" >/dev/null; }
+
+# A local CA a device may be given (made first: it must be valid at the verification time).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+    -days 30 -subj "/CN=Home CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -addext "nameConstraints=critical,permitted;IP:127.0.0.0/255.0.0.0" 2>/dev/null
+sleep 1
+AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+"$ALTROOT" mint matter --out m --at "$AT" >/dev/null
+"$ALTROOT" mint matter --out mbad --at "$AT" --fault cd-signature >/dev/null
+"$ALTROOT" mint devid --out d >/dev/null
+"$ALTROOT" mint mud --out mm >/dev/null
+"$ALTROOT" mint mud --out mm2 >/dev/null
+"$ALTROOT" mint fdo --out f >/dev/null
+mkdir -p anchors/devid-ca anchors/ldevid-ca anchors/mud-signer anchors/fdo-mfr anchors/fdo-owner
+cp -r m/anchors/. anchors/
+cp d/mfg-root-ca.pem anchors/devid-ca/d.pem
+cp mm/mfg-root-ca.pem anchors/devid-ca/mm.pem
+cp mm/mfg-root-ca.pem anchors/mud-signer/mm.pem
+cp d/domain-ca.pem anchors/ldevid-ca/d.pem
+cp f/device-ca.pem anchors/fdo-mfr/f.pem
+cp f/owner.pub.pem anchors/fdo-owner/f.pem
+A=(--anchors anchors --webpki none --json --timeout 5 --at "$AT")
+MATTER=(--matter-dac-key m/dac-key.pem --matter-dac m/dac.pem --matter-pai m/pai.pem --matter-cd m/cd.der)
+NOC=(--matter-noc-key m/noc-key.pem --matter-noc m/noc.tlv --matter-icac m/icac.tlv --matter-rcac m/rcac.tlv)
+IDEVID=(--idevid-key d/idevid.key.pem --idevid d/idevid.pem --idevid-chain d/chain.pem)
+LDEVID=(--ldevid d/ldevid.pem --ldevid-key d/idevid.key.pem)
+FDO=(--fdo-device-key f/device.key.pem --fdo-voucher f/voucher.pem)
+
+# Stock `openssl s_server` serving cert.pem as written: the leaf (-cert) and the certificates
+# after it (-cert_chain), as nginx serves a full-chain file.
+start_chain_server() {
+    local log="$WORK/s_server.$RANDOM.log" rest="$1.rest"
+    awk 'n>0{print} /-----END CERTIFICATE-----/{n++}' "$1" >"$rest"
+    local chain=()
+    [ -s "$rest" ] && chain=(-cert_chain "$rest")
+    openssl s_server -accept 127.0.0.1:0 -cert "$1" "${chain[@]}" -key "$2" -www \
+        -naccept 1000 >"$log" 2>&1 &
+    PIDS+=($!)
+    wait_port "$log"
+}
+
+# connect_to NAME DIR EXIT JQ: serve DIR/cert.pem with openssl, connect, check exit and JSON.
+connect_to() {
+    start_chain_server "$2/cert.pem" "$2/key.pem"
+    expect_exit "$1" "$3" -- "$ALTROOT" connect "${A[@]}" "https://127.0.0.1:$PORT/"
+    if [ -s "$WORK/out" ]; then expect_json "$1: report" "$4"; else not_ok "$1: no report"; fi
+}
+has() { echo "([.failures[].name]|index(\"$1\")!=null)"; }
+root_is() { echo "(.roots[]|select(.root==\"$1\" and .mode==\"$2\")|.status==\"$3\")"; }
+
+# ---- secondary integration, one root at a time ----
+device --out s-matter --names 127.0.0.1,device.home.arpa "${MATTER[@]}" "${NOC[@]}"
+if openssl x509 -in s-matter/cert.pem -noout -text | grep -q "2.25.69226542634484640648002627714631563288.2"; then
+    ok "leaf carries the local-device EKU"; else not_ok "local-device EKU missing"; fi
+if [ "$(stat -c %a s-matter/key.pem)" = 600 ]; then ok "key.pem is 0600"; else not_ok "key.pem mode"; fi
+connect_to "matter secondary: attested" s-matter 1 \
+    ".decision==\"attested\" and .rule==6 and $(root_is matter secondary verified) and .certificate_class.class==3 and .certificate_class.lifted_to==4"
+
+device --out s-fdo --names 127.0.0.1 "${FDO[@]}"
+connect_to "fdo secondary: attested, owned" s-fdo 1 \
+    ".decision==\"attested\" and $(root_is fdo secondary verified) and (.roots[]|select(.root==\"fdo\")|.ownership!=null)"
+
+device --out s-devid --names 127.0.0.1 "${IDEVID[@]}" "${LDEVID[@]}"
+connect_to "devid secondary: attested, enrolled" s-devid 1 \
+    ".decision==\"attested\" and $(root_is devid secondary verified) and (.roots[]|select(.root==\"devid\")|.ownership!=null)"
+
+device --out s-mud --names 127.0.0.1 --idevid-key mm/idevid.key.pem --idevid mm/idevid.pem \
+    --idevid-chain mm/chain.pem --mud mm/mud.json --mud-sig mm/mud.p7s
+connect_to "devid + stapled MUD: attested" s-mud 1 \
+    "$(root_is mud secondary verified) and (.roots[]|select(.root==\"mud\")|.attestation!=null) and .decision==\"attested\""
+
+# Under a local CA the device was given: the CA binds the name, the evidence attests the maker.
+mkdir -p anchors/local-ca && cp ca.pem anchors/local-ca/home.pem
+device --out s-ca --names 127.0.0.1 --ca-cert ca.pem --ca-key ca.key "${MATTER[@]}"
+connect_to "matter secondary under a local CA: trusted" s-ca 0 \
+    ".decision==\"trusted\" and .rule==3 and .certificate_class.class==5 and $(root_is matter secondary verified)"
+rm -r anchors/local-ca
+
+# ---- attacks: every one is tampering (rule 1) ----
+device --out a-other --names 127.0.0.1 --bind-other-key "${MATTER[@]}"
+connect_to "evidence bound to another key" a-other 1 ".rule==1 and $(has E_EVIDENCE_KEY_MISMATCH)"
+device --out a-copy --names 127.0.0.1 --copy-evidence s-matter/cert.pem
+connect_to "evidence copied onto another key" a-copy 1 ".rule==1 and $(has E_EVIDENCE_KEY_MISMATCH)"
+device --out a-cd --names 127.0.0.1 --matter-dac-key m/dac-key.pem --matter-dac m/dac.pem \
+    --matter-pai m/pai.pem --matter-cd mbad/cd.der
+connect_to "forged CD" a-cd 1 ".rule==1 and $(has E_EVIDENCE_ARTEFACT) and $(root_is matter secondary failed)"
+device --out a-voucher --names 127.0.0.1 "${FDO[@]}" --cut-voucher 40
+connect_to "truncated voucher" a-voucher 1 ".rule==1 and $(has E_EVIDENCE_ARTEFACT) and $(root_is fdo secondary failed)"
+device --out a-mud --names 127.0.0.1 --idevid-key mm/idevid.key.pem --idevid mm/idevid.pem \
+    --idevid-chain mm/chain.pem --mud mm2/mud.json --mud-sig mm2/mud.p7s
+connect_to "MUD file from the wrong signer" a-mud 1 ".rule==1 and $(root_is mud secondary failed)"
+device --out a-exp --names 127.0.0.1 "${FDO[@]}" --exp 2020-01-01T00:00:00Z
+connect_to "expired binding" a-exp 1 ".rule==1 and $(has E_EVIDENCE_EXPIRED)"
+
+# ---- primary integration ----
+device --out p-matter --names 127.0.0.1 --primary matter "${NOC[@]}"
+connect_to "matter primary: your fabric, name not bound by an address" p-matter 1 \
+    ".rule==7 and $(root_is matter primary verified) and (.name_binding.bound|not)"
+device --out p-idevid --names 127.0.0.1 --primary devid "${IDEVID[@]}"
+connect_to "IDevID primary: attested" p-idevid 1 ".decision==\"attested\" and $(root_is devid primary verified)"
+device --out p-fdo --names 127.0.0.1 --primary fdo --fdo-owner-key f/owner.key.pem
+connect_to "FDO owner-issued primary: trusted" p-fdo 0 \
+    ".decision==\"trusted\" and .rule==3 and $(root_is fdo primary verified) and .name_binding.by==\"fdo\""
+"$ALTROOT" mint fdo --out f2 >/dev/null
+device --out p-fdo2 --names 127.0.0.1 --primary fdo --fdo-owner-key f2/owner.key.pem
+connect_to "FDO primary under another owner: untrusted" p-fdo2 1 ".rule==7 and ([.roots[].root]|index(\"fdo\")==null)"
+
+expect_exit "usage error" 2 -- "$DEVICE_TOOL" device cert --names x
+finish

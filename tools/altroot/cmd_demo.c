@@ -8,6 +8,9 @@
  * {"scenarios": [{"name", "root", "mode", "expected", "actual", "reason"}, ...]}; `--verbose`
  * also prints every full verdict.
  */
+/* nftw() is an XSI interface. */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "demo_matter.h"
 #include "loopback.h"
 
 #define DAY 86400
@@ -25,14 +29,17 @@
 typedef struct pki {
     altroot_key *web_key, *home_key, *vendor_key;
     altroot_cert *web_root, *home_ca, *vendor_ca;
+    demo_matter *matter;
 } pki;
 
-typedef enum issuer_kind { SELF, WEB, HOME, VENDOR, PLAIN } issuer_kind;
+/* Baseline kinds; Matter scenarios use the demo_matter_kind values after them. */
+typedef enum issuer_kind { SELF = 100, WEB, HOME, VENDOR, PLAIN } issuer_kind;
+#define MATTER_HOST "(instance name)" /* stands for the owned node's operational name */
 
 typedef struct demo_case {
     const char *title;
-    const char *root, *mode; /* the root that should decide, and how */
-    issuer_kind issuer;
+    const char *root, *mode;  /* the root that should decide, and how */
+    int issuer;               /* issuer_kind, or a demo_matter_kind */
     const char *cert_name;    /* DNS name in the certificate */
     const char *connect_host; /* host name or address in the URL */
     bool expired;
@@ -55,6 +62,20 @@ static const demo_case cases[] = {
      ALTROOT_DECISION_UNTRUSTED, 5},
     {"Web PKI (a demo root stands in for the bundle)", "webpki", "baseline", WEB, "localhost",
      "localhost", false, ALTROOT_DECISION_TRUSTED, 6},
+    {"Matter device: DAC chain + CD in the certificate", "matter", "secondary",
+     DEMO_MATTER_ATTESTED, NULL, "127.0.0.1", false, ALTROOT_DECISION_ATTESTED, 3},
+    {"Matter device of your fabric, by its instance name", "matter", "secondary", DEMO_MATTER_OWNED,
+     NULL, MATTER_HOST, false, ALTROOT_DECISION_TRUSTED, -1},
+    {"Matter device serving its NOC chain", "matter", "primary", DEMO_MATTER_PRIMARY, NULL,
+     MATTER_HOST, false, ALTROOT_DECISION_TRUSTED, -1},
+    {"attack: evidence bound to another key", "matter", "secondary", DEMO_MATTER_OTHER_KEY, NULL,
+     "127.0.0.1", false, ALTROOT_DECISION_UNTRUSTED, -1},
+    {"attack: evidence copied from another device", "matter", "secondary", DEMO_MATTER_COPIED, NULL,
+     "127.0.0.1", false, ALTROOT_DECISION_UNTRUSTED, -1},
+    {"attack: a forged CD", "matter", "secondary", DEMO_MATTER_FORGED_CD, NULL, "127.0.0.1", false,
+     ALTROOT_DECISION_UNTRUSTED, -1},
+    {"attack: a NOC chain of another fabric", "matter", "primary", DEMO_MATTER_WRONG_FABRIC, NULL,
+     MATTER_HOST, false, ALTROOT_DECISION_UNTRUSTED, -1},
 };
 
 static void pki_free(pki *p)
@@ -65,6 +86,7 @@ static void pki_free(pki *p)
     altroot_cert_free(p->web_root);
     altroot_cert_free(p->home_ca);
     altroot_cert_free(p->vendor_ca);
+    demo_matter_free(p->matter);
 }
 
 static altroot_err make_ca(const char *cn, altroot_time at, bool constrained, altroot_key **key,
@@ -96,6 +118,8 @@ static altroot_err pki_make(pki *p, altroot_time at)
         err = make_ca("Home local CA", at, true, &p->home_key, &p->home_ca);
     if (err == ALTROOT_OK)
         err = make_ca("Unknown vendor CA", at, false, &p->vendor_key, &p->vendor_ca);
+    if (err == ALTROOT_OK)
+        err = demo_matter_make(at, &p->matter);
     return err;
 }
 
@@ -103,6 +127,8 @@ static altroot_err pki_make(pki *p, altroot_time at)
 static altroot_err make_server(const pki *p, const demo_case *dc, altroot_time at,
                                altroot_tls_server **out)
 {
+    if (dc->issuer < SELF)
+        return demo_matter_server(p->matter, (demo_matter_kind)dc->issuer, at, out);
     const char *dns[] = {dc->cert_name};
     const char *ips[] = {"127.0.0.1"};
     bool with_ip = strcmp(dc->cert_name, "localhost") == 0;
@@ -178,16 +204,22 @@ static altroot_err write_store(demo_dir *d, const pki *p)
     if (mkdir(d->anchors, 0700) != 0 || mkdir(d->local_ca, 0700) != 0)
         return ALTROOT_E_IO;
     altroot_err err = write_pem(d->home_pem, p->home_ca);
-    return err != ALTROOT_OK ? err : write_pem(d->web_pem, p->web_root);
+    if (err == ALTROOT_OK)
+        err = write_pem(d->web_pem, p->web_root);
+    return err != ALTROOT_OK ? err : demo_matter_write_anchors(p->matter, d->anchors);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* Everything under the demo's own mkdtemp directory, depth first, never following links. */
 static void remove_store(const demo_dir *d)
 {
-    unlink(d->home_pem);
-    unlink(d->web_pem);
-    rmdir(d->local_ca);
-    rmdir(d->anchors);
-    rmdir(d->root);
+    if (nftw(d->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "altroot demo: could not remove %s\n", d->root);
 }
 
 static const char page[] = "<!doctype html><title>altroot demo device</title>"
@@ -224,14 +256,18 @@ static altroot_err run_case(const demo_case *dc, const pki *p, const altroot_tru
         err = loopback_start(&lb, srv, page, AF_INET);
     if (err == ALTROOT_OK) {
         char url[128];
-        snprintf(url, sizeof url, "https://%s:%u/", dc->connect_host, (unsigned)lb.port);
-        altroot_connect_options o = {st, at, 5000, NULL};
+        bool named = strcmp(dc->connect_host, MATTER_HOST) == 0;
+        snprintf(url, sizeof url, "https://%s:%u/",
+                 named ? demo_matter_host(p->matter) : dc->connect_host, (unsigned)lb.port);
+        /* A Matter instance name has no DNS here: connect to loopback, verify the name. */
+        altroot_connect_options o = {st, at, 5000, named ? "127.0.0.1" : NULL};
         err = altroot_connect(url, &o, &v);
         loopback_stop(&lb);
     }
     r->dc = dc;
     r->actual = v.decision;
-    r->ok = err == ALTROOT_OK && v.decision == dc->expect && v.cert_class == dc->expect_class;
+    r->ok = err == ALTROOT_OK && v.decision == dc->expect &&
+            (dc->expect_class < 0 || v.cert_class == dc->expect_class);
     reason_of(&v, r->reason, sizeof r->reason);
     if (err == ALTROOT_OK && verbose) {
         printf("\n== %s\n", dc->title);

@@ -1,0 +1,30 @@
+/* The Matter scenarios of `altroot demo`: a minted attestation PKI and fabric, and the device
+ * servers of each scenario (secondary and primary integration, and attacks). */
+#ifndef ALTROOT_TOOL_DEMO_MATTER_H
+#define ALTROOT_TOOL_DEMO_MATTER_H
+
+#include <altroot/altroot.h>
+
+typedef enum demo_matter_kind {
+    DEMO_MATTER_ATTESTED = 1, /* evidence: DAC chain + CD on a self-signed device */
+    DEMO_MATTER_OWNED,        /* evidence with the NOC chain: your fabric, the instance name */
+    DEMO_MATTER_PRIMARY,      /* the NOC chain itself as the TLS chain */
+    DEMO_MATTER_OTHER_KEY,    /* evidence bound to another TLS key */
+    DEMO_MATTER_COPIED,       /* evidence copied from another device */
+    DEMO_MATTER_FORGED_CD,    /* a CD whose signature was altered */
+    DEMO_MATTER_WRONG_FABRIC, /* a NOC chain of a fabric you do not administer */
+} demo_matter_kind;
+
+typedef struct demo_matter demo_matter;
+
+altroot_err demo_matter_make(altroot_time at, demo_matter **out);
+void demo_matter_free(demo_matter *m);
+/* anchors/matter-paa, matter-cd and matter-fabric under `anchors`. */
+altroot_err demo_matter_write_anchors(const demo_matter *m, const char *anchors);
+/* "<CFID>-<NodeID>.local": the name the owned node answers to. */
+const char *demo_matter_host(const demo_matter *m);
+/* A server for `kind`: chain and key (caller frees with altroot_tls_server_free). */
+altroot_err demo_matter_server(const demo_matter *m, demo_matter_kind kind, altroot_time at,
+                               altroot_tls_server **out);
+
+#endif

@@ -51,6 +51,9 @@ static altroot_err attested_facts(altroot_root_result *r, const altroot_matter_a
                               a->cd.certification_type < 3 ? types[a->cd.certification_type]
                                                            : "reserved"));
     }
+    /* With ownership proved, the anchor that matters to the user is the fabric's, already set. */
+    if (r->anchor != NULL)
+        return ALTROOT_OK;
     TRY(altroot_set_string(&r->anchor, a->paa_subject));
     return altroot_set_string(&r->anchor_file, a->paa_file);
 }

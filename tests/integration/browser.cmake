@@ -1,1 +1,2 @@
 altroot_integration_test(browser browser.sh)
+altroot_integration_test(browser_roots browser_roots.sh)

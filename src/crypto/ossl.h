@@ -52,6 +52,11 @@ altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
  * random positive 16-octet serial number. */
 altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
 altroot_err altroot_x509_set_serial(X509 *x);
+/* A server SSL_CTX's certificate chain (leaf first) and private key, checked to match. Needs
+ * <openssl/ssl.h> for SSL_CTX; declared here for tls.c and tls_event.c. */
+struct ssl_ctx_st;
+altroot_err altroot_ssl_ctx_set_identity(struct ssl_ctx_st *ctx, const altroot_certs *chain,
+                                         const altroot_key *key);
 /* Drain OpenSSL's error queue into a one-line description (may be empty). */
 void altroot_ossl_error_line(char *out, size_t len);
 

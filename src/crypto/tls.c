@@ -146,6 +146,17 @@ altroot_err altroot_tls_connect(int fd, const char *sni, int timeout_ms, altroot
     return ALTROOT_OK;
 }
 
+altroot_err altroot_ssl_ctx_set_identity(SSL_CTX *ctx, const altroot_certs *chain,
+                                         const altroot_key *key)
+{
+    OSSL_ENSURE(SSL_CTX_use_certificate(ctx, chain->items[0]->x509), ALTROOT_E_CRYPTO);
+    for (size_t i = 1; i < chain->count; i++)
+        OSSL_ENSURE(SSL_CTX_add1_chain_cert(ctx, chain->items[i]->x509), ALTROOT_E_CRYPTO);
+    OSSL_ENSURE(SSL_CTX_use_PrivateKey(ctx, key->pkey), ALTROOT_E_ARG);
+    OSSL_ENSURE(SSL_CTX_check_private_key(ctx), ALTROOT_E_ARG);
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_tls_server_new(const altroot_certs *chain, const altroot_key *key,
                                    altroot_tls_server **out)
 {
@@ -157,11 +168,7 @@ altroot_err altroot_tls_server_new(const altroot_certs *chain, const altroot_key
     s->ctx = SSL_CTX_new(TLS_server_method());
     ENSURE_GOTO(s->ctx != NULL, ALTROOT_E_NOMEM);
     OSSL_ENSURE_GOTO(SSL_CTX_set_min_proto_version(s->ctx, TLS1_2_VERSION), ALTROOT_E_CRYPTO);
-    OSSL_ENSURE_GOTO(SSL_CTX_use_certificate(s->ctx, chain->items[0]->x509), ALTROOT_E_CRYPTO);
-    for (size_t i = 1; i < chain->count; i++)
-        OSSL_ENSURE_GOTO(SSL_CTX_add1_chain_cert(s->ctx, chain->items[i]->x509), ALTROOT_E_CRYPTO);
-    OSSL_ENSURE_GOTO(SSL_CTX_use_PrivateKey(s->ctx, key->pkey), ALTROOT_E_ARG);
-    OSSL_ENSURE_GOTO(SSL_CTX_check_private_key(s->ctx), ALTROOT_E_ARG);
+    TRY_GOTO(altroot_ssl_ctx_set_identity(s->ctx, chain, key));
     *out = s;
     return ALTROOT_OK;
 out:

@@ -58,12 +58,7 @@ static altroot_err configure(SSL_CTX *ctx, const altroot_certs *chain, const alt
     /* Idle sessions give their record buffers back (memory per idle connection stays small). */
     (void)SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE);
     (void)SSL_CTX_sess_set_cache_size(ctx, SESSION_CACHE_MAX);
-    OSSL_ENSURE(SSL_CTX_use_certificate(ctx, chain->items[0]->x509), ALTROOT_E_CRYPTO);
-    for (size_t i = 1; i < chain->count; i++)
-        OSSL_ENSURE(SSL_CTX_add1_chain_cert(ctx, chain->items[i]->x509), ALTROOT_E_CRYPTO);
-    OSSL_ENSURE(SSL_CTX_use_PrivateKey(ctx, key->pkey), ALTROOT_E_ARG);
-    OSSL_ENSURE(SSL_CTX_check_private_key(ctx), ALTROOT_E_ARG);
-    return ALTROOT_OK;
+    return altroot_ssl_ctx_set_identity(ctx, chain, key);
 }
 
 altroot_err altroot_tls_event_server_new(const altroot_certs *chain, const altroot_key *key,

@@ -33,6 +33,19 @@ ALTROOT_API void altroot_url_clear(altroot_url *url);
 
 /* ---- connect: one connection, one verdict ---- */
 
+/* Which roots a connection consults (`--mode`). Baseline roots are the Web PKI and local-ca. */
+typedef enum altroot_eval_mode {
+    ALTROOT_EVAL_AUTO = 0,      /* every root: baseline, primary and the evidence extension */
+    ALTROOT_EVAL_PRIMARY = 1,   /* baseline and primary (the presented chain under an alternative
+                                   anchor); evidence in the certificate is ignored */
+    ALTROOT_EVAL_SECONDARY = 2, /* baseline and the evidence extension; no primary chains */
+    ALTROOT_EVAL_WEBPKI = 3,    /* the Web PKI alone */
+} altroot_eval_mode;
+
+/* "auto", "primary", "secondary", "webpki" to a mode; E_ARG for anything else. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_eval_mode_parse(const char *text,
+                                                                   altroot_eval_mode *out);
+
 typedef struct altroot_connect_options {
     const altroot_trust_store *store; /* borrowed; Web PKI and local-ca anchors */
     altroot_time at;                  /* verification time */
@@ -40,6 +53,7 @@ typedef struct altroot_connect_options {
     const char *connect_to;           /* borrowed; an address to connect to instead of resolving
                                          the URL's host, which is still the name verified and
                                          sent as SNI (like curl --connect-to); NULL: resolve */
+    altroot_eval_mode mode;           /* which roots decide; ALTROOT_EVAL_AUTO: all */
 } altroot_connect_options;
 
 /* Connect to `url`, complete a TLS handshake (TLS 1.2 or 1.3), and decide trust. Returns OK when
@@ -60,6 +74,10 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_evaluate_chain(const altroot_
                                                                   const altroot_trust_store *store,
                                                                   altroot_time at,
                                                                   altroot_verdict *out);
+/* The same, consulting only the roots `mode` names. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_evaluate_chain_mode(
+    const altroot_certs *chain, const char *host, const altroot_trust_store *store, altroot_time at,
+    altroot_eval_mode mode, altroot_verdict *out);
 
 /* ---- sessions ---- */
 

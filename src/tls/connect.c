@@ -32,7 +32,7 @@ static altroot_err after_handshake(altroot_verdict *v, altroot_tls *tls, const a
         return no_session(v, ALTROOT_E_TLS_HANDSHAKE);
     }
     TRY(err);
-    err = altroot_evaluate_chain(chain, u->host, o->store, o->at, v);
+    err = altroot_evaluate_chain_mode(chain, u->host, o->store, o->at, o->mode, v);
     altroot_certs_free(chain);
     return err;
 }

@@ -121,28 +121,51 @@ static altroot_err classify(altroot_verdict *v, root_outcome web, root_outcome l
     return altroot_set_string(&v->class_note, note);
 }
 
-altroot_err altroot_evaluate_chain(const altroot_certs *chain, const char *host,
-                                   const altroot_trust_store *store, altroot_time at,
-                                   altroot_verdict *out)
+altroot_err altroot_eval_mode_parse(const char *text, altroot_eval_mode *out)
+{
+    static const char *const names[] = {"auto", "primary", "secondary", "webpki"};
+    ENSURE(text != NULL && out != NULL, ALTROOT_E_INTERNAL);
+    for (int i = 0; i < 4; i++)
+        if (strcmp(text, names[i]) == 0) {
+            *out = (altroot_eval_mode)i;
+            return ALTROOT_OK;
+        }
+    return ALTROOT_E_ARG;
+}
+
+altroot_err altroot_evaluate_chain_mode(const altroot_certs *chain, const char *host,
+                                        const altroot_trust_store *store, altroot_time at,
+                                        altroot_eval_mode mode, altroot_verdict *out)
 {
     ENSURE(chain != NULL && store != NULL && out != NULL, ALTROOT_E_INTERNAL);
     ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
+    ENSURE((unsigned)mode <= ALTROOT_EVAL_WEBPKI, ALTROOT_E_ARG);
     out->at = at;
     out->chain_length = altroot_certs_count(chain);
     TRY(fill_leaf(&out->leaf, altroot_certs_get(chain, 0)));
     TRY(altroot_set_string(&out->name.name, host));
     TRY(altroot_set_string(&out->name.method, "none"));
-    root_outcome web, local;
+    root_outcome web, local = {false, false};
     TRY(check_root(out, "webpki", ALTROOT_ANCHOR_WEBPKI, chain, host, store, &web));
-    TRY(check_root(out, "local-ca", ALTROOT_ANCHOR_LOCAL_CA, chain, host, store, &local));
+    if (mode != ALTROOT_EVAL_WEBPKI)
+        TRY(check_root(out, "local-ca", ALTROOT_ANCHOR_LOCAL_CA, chain, host, store, &local));
     if (host != NULL && web.verified)
         TRY(bind_name(out, host, "webpki"));
     else if (host != NULL && local.verified)
         TRY(bind_name(out, host, "local-ca"));
     bool primary = false, evidence = false;
-    TRY(altroot_primary_evaluate(chain, host, store, at, out, &primary));
-    TRY(altroot_evidence_evaluate(chain, host, store, at, out, &evidence));
+    if (mode == ALTROOT_EVAL_AUTO || mode == ALTROOT_EVAL_PRIMARY)
+        TRY(altroot_primary_evaluate(chain, host, store, at, out, &primary));
+    if (mode == ALTROOT_EVAL_AUTO || mode == ALTROOT_EVAL_SECONDARY)
+        TRY(altroot_evidence_evaluate(chain, host, store, at, out, &evidence));
     TRY(classify(out, web, local));
     out->lifted_class = altroot_evidence_lifted_class(out);
     return altroot_verdict_decide(out);
+}
+
+altroot_err altroot_evaluate_chain(const altroot_certs *chain, const char *host,
+                                   const altroot_trust_store *store, altroot_time at,
+                                   altroot_verdict *out)
+{
+    return altroot_evaluate_chain_mode(chain, host, store, at, ALTROOT_EVAL_AUTO, out);
 }

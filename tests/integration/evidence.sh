@@ -120,5 +120,17 @@ connect_to "FDO owner-issued primary: trusted" p-fdo 0 \
 device --out p-fdo2 --names 127.0.0.1 --primary fdo --fdo-owner-key f2/owner.key.pem
 connect_to "FDO primary under another owner: untrusted" p-fdo2 1 ".rule==7 and ([.roots[].root]|index(\"fdo\")==null)"
 
+# ---- --mode: which roots decide ----
+start_chain_server s-matter/cert.pem s-matter/key.pem
+expect_exit "--mode primary ignores the evidence" 1 -- "$ALTROOT" connect "${A[@]}" --mode primary "https://127.0.0.1:$PORT/"
+expect_json "--mode primary: no secondary root, untrusted" '.decision=="untrusted" and ([.roots[]|select(.mode=="secondary")]|length)==0'
+expect_exit "--mode secondary reads it" 1 -- "$ALTROOT" connect "${A[@]}" --mode secondary "https://127.0.0.1:$PORT/"
+expect_json "--mode secondary: attested by the evidence" '.decision=="attested"'
+start_chain_server p-fdo/cert.pem p-fdo/key.pem
+expect_exit "--mode secondary ignores an owner-issued chain" 1 -- "$ALTROOT" connect "${A[@]}" --mode secondary "https://127.0.0.1:$PORT/"
+expect_exit "--mode webpki: the Web PKI alone" 1 -- "$ALTROOT" connect "${A[@]}" --mode webpki "https://127.0.0.1:$PORT/"
+expect_json "--mode webpki: only the webpki root" '[.roots[].root]==["webpki"]'
+expect_exit "--mode nonsense" 2 -- "$ALTROOT" connect "${A[@]}" --mode nonsense "https://127.0.0.1:$PORT/"
+
 expect_exit "usage error" 2 -- "$DEVICE_TOOL" device cert --names x
 finish

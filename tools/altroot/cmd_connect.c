@@ -8,7 +8,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: altroot connect [--anchors DIR] [--webpki FILE|none] [--at TIME] [--json]\n"
-            "                       [--timeout SEC] [--connect-to ADDR] https://host[:port]\n"
+            "                       [--timeout SEC] [--connect-to ADDR]\n"
+            "                       [--mode auto|primary|secondary|webpki] https://host[:port]\n"
             "Connects over TLS 1.2/1.3, judges the certificate against the Web PKI and your\n"
             "local-ca anchors at the given time, and prints the verdict. --connect-to connects\n"
             "to ADDR while verifying the URL's host (for names without DNS, such as a Matter\n"
@@ -19,6 +20,7 @@ int cmd_connect(int argc, char **argv)
 {
     cli_common c = {.timeout_ms = 10000};
     const char *url = NULL, *connect_to = NULL;
+    altroot_eval_mode mode = ALTROOT_EVAL_AUTO;
     for (int i = 1; i < argc; i++) {
         int r = cli_common_option(&c, argc, argv, &i);
         if (r < 0)
@@ -31,6 +33,14 @@ int cmd_connect(int argc, char **argv)
         }
         if (strcmp(argv[i], "--connect-to") == 0 && i + 1 < argc) {
             connect_to = argv[++i];
+            continue;
+        }
+        if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
+            if (altroot_eval_mode_parse(argv[++i], &mode) != ALTROOT_OK) {
+                fprintf(stderr, "altroot connect: --mode takes auto, primary, secondary or "
+                                "webpki (E_ARG)\n");
+                return EXIT_USAGE;
+            }
             continue;
         }
         if (argv[i][0] == '-' || url != NULL) {
@@ -55,7 +65,7 @@ int cmd_connect(int argc, char **argv)
     if (store == NULL)
         return EXIT_USAGE;
     altroot_connect_options o = {store, c.at_given ? c.at : altroot_time_now(), c.timeout_ms,
-                                 connect_to};
+                                 connect_to, mode};
     altroot_verdict v;
     altroot_verdict_init(&v);
     for (size_t i = 0; i < altroot_trust_store_warnings(store)->count; i++)

@@ -260,7 +260,7 @@ static altroot_err run_case(const demo_case *dc, const pki *p, const altroot_tru
         snprintf(url, sizeof url, "https://%s:%u/",
                  named ? demo_matter_host(p->matter) : dc->connect_host, (unsigned)lb.port);
         /* A Matter instance name has no DNS here: connect to loopback, verify the name. */
-        altroot_connect_options o = {st, at, 5000, named ? "127.0.0.1" : NULL};
+        altroot_connect_options o = {st, at, 5000, named ? "127.0.0.1" : NULL, ALTROOT_EVAL_AUTO};
         err = altroot_connect(url, &o, &v);
         loopback_stop(&lb);
     }

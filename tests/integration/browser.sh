@@ -21,41 +21,11 @@ rm -rf "$SHOTS" && mkdir -p "$SHOTS" || exit 1
 cd "$WORK" || exit 1
 
 # A name-constrained local CA and leaves issued with stock openssl, valid around now.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-    -days 3650 -subj "/CN=Home CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
-    -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -addext "nameConstraints=critical,permitted;DNS:localhost,permitted;DNS:home.arpa,permitted;IP:127.0.0.0/255.0.0.0" 2>/dev/null
-mkdir -p ca.db/new && : > ca.db/index && echo 01 > ca.db/serial
-cat > ca.cnf <<'CNF'
-[ca]
-default_ca = home
-[home]
-dir = ca.db
-database = $dir/index
-new_certs_dir = $dir/new
-serial = $dir/serial
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[any]
-commonName = supplied
-[leaf]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = $ENV::SAN
-CNF
+local_ca
 START=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)
 END=$(date -u -d '+1 year' +%Y%m%d%H%M%SZ)
-issue() { # NAME SAN
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.csr" \
-        -subj "/CN=$1" 2>/dev/null
-    SAN=$2 openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" \
-        -out "$1.pem" -extensions leaf -startdate "$START" -enddate "$END" -notext 2>/dev/null
-}
-issue device "DNS:localhost,IP:127.0.0.1"
-issue printer "DNS:printer.home.arpa"
+issue device "DNS:localhost,IP:127.0.0.1" "$START" "$END"
+issue printer "DNS:printer.home.arpa" "$START" "$END"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout self.key -out self.pem \
     -days 365 -subj "/CN=device.home.arpa" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
 mkdir -p anchors/local-ca && cp ca.pem anchors/local-ca/home.pem

@@ -6,38 +6,7 @@ ALTROOT=$1
 cd "$WORK"
 
 # A name-constrained local CA, issued with stock openssl (`openssl ca` sets exact dates).
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-    -days 3650 -subj "/CN=Home CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
-    -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -addext "nameConstraints=critical,permitted;DNS:localhost,permitted;DNS:home.arpa,permitted;IP:127.0.0.0/255.0.0.0,permitted;IP:0:0:0:0:0:0:0:1/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF" 2>/dev/null
-mkdir -p ca.db/new && : > ca.db/index && echo 01 > ca.db/serial
-cat > ca.cnf <<'CNF'
-[ca]
-default_ca = home
-[home]
-dir = ca.db
-database = $dir/index
-new_certs_dir = $dir/new
-serial = $dir/serial
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[any]
-commonName = supplied
-[leaf]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = $ENV::SAN
-CNF
-# issue NAME SAN START END
-issue() {
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.csr" \
-        -subj "/CN=$1" 2>/dev/null
-    SAN=$2 openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" \
-        -out "$1.pem" -extensions leaf -startdate "$3" -enddate "$4" -notext 2>/dev/null
-}
+local_ca
 issue device "DNS:localhost,IP:127.0.0.1,IP:::1" 20260101000000Z 20360101000000Z
 issue printer "DNS:printer.home.arpa" 20260101000000Z 20360101000000Z
 issue old "DNS:localhost,IP:127.0.0.1" 20200101000000Z 20210101000000Z

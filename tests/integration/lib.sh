@@ -59,6 +59,44 @@ wait_port() {
     return 1
 }
 
+# local_ca: a name-constrained local CA ("Home CA": localhost, home.arpa, 127/8 and ::1) made with
+# stock openssl in the current folder, with an `openssl ca` database so leaves get exact dates.
+local_ca() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+        -days 3650 -subj "/CN=Home CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -addext "nameConstraints=critical,permitted;DNS:localhost,permitted;DNS:home.arpa,permitted;IP:127.0.0.0/255.0.0.0,permitted;IP:0:0:0:0:0:0:0:1/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF" 2>/dev/null
+    mkdir -p ca.db/new && : > ca.db/index && echo 01 > ca.db/serial
+    cat > ca.cnf <<'CNF'
+[ca]
+default_ca = home
+[home]
+dir = ca.db
+database = $dir/index
+new_certs_dir = $dir/new
+serial = $dir/serial
+default_md = sha256
+policy = any
+copy_extensions = none
+unique_subject = no
+[any]
+commonName = supplied
+[leaf]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = $ENV::SAN
+CNF
+}
+
+# issue NAME SAN START END: a P-256 server leaf NAME.pem/NAME.key from the local CA.
+issue() {
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.csr" \
+        -subj "/CN=$1" 2>/dev/null
+    SAN=$2 openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" \
+        -out "$1.pem" -extensions leaf -startdate "$3" -enddate "$4" -notext 2>/dev/null
+}
+
 finish() {
     echo "$PASS passed, $FAIL failed"
     [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]

@@ -14,7 +14,9 @@
 #define AB_MAX_CHAIN 16
 /* Automatic reloads after granting exceptions, per page opened: a server that rotates trusted
  * certificates on every connection cannot make the browser reload forever. */
-#define AB_MAX_RELOADS 3
+#define AB_MAX_RELOADS 4
+/* Pause before retrying a load WebKit failed with a leaf we had already allowed, per load. */
+#define AB_RETRY_DELAY_MS 150
 
 altroot_time ab_tls_time(const ab_browser *b)
 {
@@ -153,35 +155,45 @@ static gboolean run_next_load(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static void schedule(ab_browser *b, const char *uri, ab_page page)
+static void schedule(ab_browser *b, const char *uri, ab_page page, guint delay_ms)
 {
     ab_next_load *n = g_new0(ab_next_load, 1);
     n->b = b;
     n->uri = g_strdup(uri);
     n->page = page;
-    g_idle_add(run_next_load, n);
+    if (delay_ms > 0)
+        g_timeout_add(delay_ms, run_next_load, n);
+    else
+        g_idle_add(run_next_load, n);
 }
 
-/* The exception is exactly this leaf for this host: WebKit stores SHA-256(leaf DER) per host. */
-static bool allow_exception(ab_browser *b, GTlsCertificate *cert, const char *uri)
+/* The exception is exactly this leaf for this host: WebKit stores SHA-256(leaf DER) per host.
+ * WebKit hands the exception to its network process by another route than the reload takes, so
+ * on a busy machine the reload can get there first and fail again with the same leaf. A repeat
+ * of the leaf we allowed is therefore granted again and reloaded after a pause, within the
+ * AB_MAX_RELOADS budget; only when that is spent do we say WebKit refused it. Returns the delay
+ * before the reload, or -1 when no exception was (or can be) applied. */
+static int allow_exception(ab_browser *b, GTlsCertificate *cert, const char *uri)
 {
     char *host = host_of(uri);
     if (host == NULL)
-        return false;
+        return -1;
     bool again = b->exception_allowed && strcmp(b->exception_host, host) == 0 &&
                  strcmp(b->exception_sha256, b->verdict.leaf.sha256) == 0;
     bool ok =
-        !again && b->loads <= AB_MAX_RELOADS &&
+        b->loads <= AB_MAX_RELOADS &&
         g_strlcpy(b->exception_host, host, sizeof b->exception_host) < sizeof b->exception_host;
     if (ok) {
         webkit_web_context_allow_tls_certificate_for_host(b->context, cert, host);
         g_strlcpy(b->exception_sha256, b->verdict.leaf.sha256, sizeof b->exception_sha256);
         b->exception_allowed = true;
+        if (again)
+            g_debug("%s: same leaf refused again; retrying (load %d)", host, b->loads);
     } else if (again) {
         g_printerr("altroot-browser: %s: WebKit refused the certificate altroot allowed\n", host);
     }
     g_free(host);
-    return ok;
+    return !ok ? -1 : again ? AB_RETRY_DELAY_MS * b->loads : 0;
 }
 
 static gboolean on_tls_errors(WebKitWebView *view, gchar *uri, GTlsCertificate *cert,
@@ -196,8 +208,10 @@ static gboolean on_tls_errors(WebKitWebView *view, gchar *uri, GTlsCertificate *
     b->tls_failure_handled = true;
     g_debug("TLS errors 0x%x on %s: altroot says %s", (unsigned)errors, uri,
             altroot_decision_name(b->verdict.decision));
-    if (b->verdict.decision == ALTROOT_DECISION_TRUSTED && allow_exception(b, cert, uri)) {
-        schedule(b, uri, AB_PAGE_SITE);
+    int delay =
+        b->verdict.decision == ALTROOT_DECISION_TRUSTED ? allow_exception(b, cert, uri) : -1;
+    if (delay >= 0) {
+        schedule(b, uri, AB_PAGE_SITE, (guint)delay);
         return TRUE;
     }
     if (b->verdict.decision == ALTROOT_DECISION_TRUSTED) {
@@ -208,7 +222,7 @@ static gboolean on_tls_errors(WebKitWebView *view, gchar *uri, GTlsCertificate *
                                "the exception for it; the page is blocked.") != ALTROOT_OK)
             g_printerr("altroot-browser: out of memory\n");
     }
-    schedule(b, uri, AB_PAGE_BLOCKED);
+    schedule(b, uri, AB_PAGE_BLOCKED, 0);
     return TRUE;
 }
 

@@ -1,2 +1,3 @@
 altroot_fuzz_target(anchor_load anchor_load.c)
 altroot_fuzz_target(url url.c)
+altroot_fuzz_target(pin pin.c)

@@ -17,6 +17,7 @@
 #include <altroot/matter.h>
 #include <altroot/matter_op.h>
 #include <altroot/mud.h>
+#include <altroot/pin.h>
 #include <altroot/time.h>
 #include <altroot/tls.h>
 #include <altroot/trust.h>

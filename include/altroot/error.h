@@ -61,6 +61,10 @@
     X(E_ANCHOR_FILE, 502, "anchor file cannot be used")                                            \
     X(E_NOT_TRUSTED, 503, "nothing establishes trust in this peer")                                \
     X(E_POLICY, 504, "artefact violates the profile rules")                                        \
+    X(E_PIN_MISMATCH, 505, "the device is not the one pinned for this name")                       \
+    X(E_PIN_FILE, 506, "pin file is malformed")                                                    \
+    X(E_PIN_EXISTS, 507, "a pin for this name already exists")                                     \
+    X(E_PIN_NOTHING, 508, "the device proved no identity that can be pinned")                      \
     /* internal: 900-999 */                                                                        \
     X(E_INTERNAL, 900, "internal error")                                                           \
     X(E_NOMEM, 901, "out of memory")                                                               \

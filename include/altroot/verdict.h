@@ -53,6 +53,8 @@ typedef struct altroot_root_result {
     altroot_facts owned;       /* who owns it */
     char *anchor;              /* owned: subject of the anchor used, or NULL */
     char *anchor_file;         /* owned: the trust-store file it came from, or NULL */
+    char *identity;            /* owned: with attestation, the unit's identity as a pin records
+                                  it ("spki-sha256:<hex>" of its attestation key), else NULL */
     altroot_failures failures; /* every failure of this root */
 } altroot_root_result;
 
@@ -62,6 +64,9 @@ typedef struct altroot_name_binding {
                      "pin", or "none" */
     char *name;   /* owned: the name or address that was bound or asked for */
     char *by;     /* owned: the root that bound it, or NULL */
+    char *pin;    /* owned: the pin file recorded for this name, or NULL when there is none */
+    char *pinned_identity; /* owned: the root and identity that pin names ("matter spki-...") */
+    bool pin_matched;      /* a verified attestation of this peer has the pinned identity */
 } altroot_name_binding;
 
 /* The certificate's summary as shown to people. */

@@ -77,7 +77,9 @@ int altroot_evidence_lifted_class(const altroot_verdict *v)
             return -1; /* tampering lifts nothing (decision rule 1) */
         if (r->status != ALTROOT_ROOT_VERIFIED || !is_alternative(r->root))
             continue;
-        int cls = r->ownership && v->name.bound ? 5 : (r->attestation || r->ownership) ? 4 : -1;
+        /* A pin is the user's own statement about this name, like an anchor they hold. */
+        bool held = r->ownership || (r->attestation && v->name.pin_matched);
+        int cls = held && v->name.bound ? 5 : (r->attestation || r->ownership) ? 4 : -1;
         lifted = cls > lifted ? cls : lifted;
     }
     return v != NULL && lifted > v->cert_class ? lifted : -1;

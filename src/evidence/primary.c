@@ -126,6 +126,8 @@ static altroot_err primary_devid(evd_ctx *c, bool *applied)
     }
     if (applies && err == ALTROOT_OK)
         err = altroot_devid_to_root(&res, r);
+    if (applies && err == ALTROOT_OK && r->attestation)
+        err = evd_set_identity(r, leaf);
     bool match = false, ip = false;
     if (applies && err == ALTROOT_OK && res.verified && res.kind == ALTROOT_DEVID_LDEVID)
         err = evd_san_matches(leaf, c->host, &match, &ip);

@@ -187,6 +187,8 @@ altroot_err evd_verify_devid(evd_ctx *c, const altroot_evidence_devid *e)
         r->status = r->failures.count == 0 ? ALTROOT_ROOT_VERIFIED : ALTROOT_ROOT_FAILED;
         r->attestation = r->attestation && id_ok && r->status == ALTROOT_ROOT_VERIFIED;
         r->ownership = r->ownership && r->status == ALTROOT_ROOT_VERIFIED;
+        if (r->attestation)
+            err = evd_set_identity_der(r, e->idevid[0]);
         c->devid_idevid_verified = id_ok;
         c->idevid_der = e->idevid[0];
         c->idevid_chain_count = e->idevid_count;

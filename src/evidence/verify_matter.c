@@ -187,6 +187,8 @@ altroot_err evd_verify_matter(evd_ctx *c, const altroot_evidence_matter *e)
     }
     if (err == ALTROOT_OK && r->attestation)
         err = attested_facts(r, &a);
+    if (err == ALTROOT_OK && r->attestation)
+        err = evd_set_identity_der(r, e->dac);
     altroot_matter_attestation_clear(&a);
     return err;
 }

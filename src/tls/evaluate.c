@@ -10,6 +10,7 @@
 
 #include <altroot/alloc.h>
 #include <altroot/evidence.h>
+#include <altroot/pin.h>
 #include <altroot/tls.h>
 
 #include "../core/guard.h"
@@ -158,6 +159,10 @@ altroot_err altroot_evaluate_chain_mode(const altroot_certs *chain, const char *
         TRY(altroot_primary_evaluate(chain, host, store, at, out, &primary));
     if (mode == ALTROOT_EVAL_AUTO || mode == ALTROOT_EVAL_SECONDARY)
         TRY(altroot_evidence_evaluate(chain, host, store, at, out, &evidence));
+    /* A pin names the device the user accepted for this name (rules 2 and 5); the Web PKI
+     * mode asks what the Web PKI alone says, so pins stay out of it. */
+    if (mode != ALTROOT_EVAL_WEBPKI)
+        TRY(altroot_pins_apply(store, host, out));
     TRY(classify(out, web, local));
     out->lifted_class = altroot_evidence_lifted_class(out);
     return altroot_verdict_decide(out);

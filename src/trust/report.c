@@ -75,6 +75,9 @@ altroot_err altroot_verdict_print(const altroot_verdict *v, FILE *out)
         if (v->name.bound && v->name.method != NULL)
             fprintf(out, " by %s via %s", v->name.method, v->name.by ? v->name.by : "?");
         fprintf(out, "%s\n", v->name.name != NULL ? ")" : "");
+        if (v->name.pin != NULL)
+            fprintf(out, "Pin:          %s (%s), %s\n", v->name.pinned_identity, v->name.pin,
+                    v->name.pin_matched ? "this device" : "NOT this device");
     }
     if (connection)
         print_tls(v, out);
@@ -87,6 +90,8 @@ altroot_err altroot_verdict_print(const altroot_verdict *v, FILE *out)
                     r->anchor_file ? r->anchor_file : "", r->anchor_file ? ")" : "");
         print_facts(out, "attestation", r->attestation, &r->attested);
         print_facts(out, "ownership", r->ownership, &r->owned);
+        if (r->identity != NULL)
+            fprintf(out, "    identity: %s\n", r->identity);
         if (r->status != ALTROOT_ROOT_VERIFIED)
             print_failures(out, "    ", &r->failures);
     }

@@ -85,6 +85,7 @@ static json_t *root_json(jb *b, const altroot_root_result *r)
     put(b, o, "ownership", facts_json(b, r->ownership, &r->owned));
     put(b, o, "anchor", str_or_null(r->anchor));
     put(b, o, "anchor_file", str_or_null(r->anchor_file));
+    put(b, o, "identity", str_or_null(r->identity));
     put(b, o, "failures", failures_json(b, &r->failures));
     return o;
 }
@@ -141,6 +142,13 @@ static json_t *name_json(jb *b, const altroot_name_binding *n)
     put(b, o, "method", json_string(n->method != NULL ? n->method : "none"));
     put(b, o, "name", str_or_null(n->name));
     put(b, o, "by", str_or_null(n->by));
+    json_t *pin = n->pin != NULL ? json_object() : json_null();
+    if (n->pin != NULL && pin != NULL) {
+        put(b, pin, "file", json_string(n->pin));
+        put(b, pin, "identity", str_or_null(n->pinned_identity));
+        put(b, pin, "matched", json_boolean(n->pin_matched));
+    }
+    put(b, o, "pin", pin);
     return o;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <altroot/alloc.h>
+#include <altroot/pin.h>
 #include <altroot/trust.h>
 
 #include "../core/guard.h"
@@ -20,8 +21,15 @@ typedef struct kind_set {
     size_t key_count;
 } kind_set;
 
+typedef struct pin_entry {
+    altroot_pin pin;
+    char *file;
+} pin_entry;
+
 struct altroot_trust_store {
     kind_set kinds[ALTROOT_ANCHOR_KIND_COUNT];
+    pin_entry *pins;
+    size_t pin_count;
     altroot_failures problems;
     altroot_strlist warnings;
 };
@@ -117,6 +125,57 @@ static altroot_err load_file(altroot_trust_store *s, altroot_anchor_kind kind, c
     return err == ALTROOT_OK ? ALTROOT_OK : problem(s, err, path);
 }
 
+/* One pin per file; two files pinning one name would make the pin ambiguous: both are named. */
+static altroot_err load_pin(altroot_trust_store *s, const char *path)
+{
+    altroot_bytes data = ALTROOT_BYTES_INIT;
+    altroot_pin pin;
+    char detail[256] = "";
+    altroot_err err = altroot_bytes_read_file(&data, path, ALTROOT_PIN_FILE_MAX);
+    if (err == ALTROOT_OK)
+        err = altroot_pin_parse(altroot_bytes_span(&data), &pin, detail, sizeof detail);
+    altroot_bytes_clear(&data);
+    if (err == ALTROOT_E_NOMEM)
+        return err;
+    if (err != ALTROOT_OK)
+        return altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path, "%s (%s)",
+                                    detail[0] != '\0' ? detail : altroot_strerror(err),
+                                    altroot_error_name(err));
+    for (size_t i = 0; i < s->pin_count; i++)
+        if (strcmp(s->pins[i].pin.name, pin.name) == 0) {
+            err = altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path,
+                                       "a second pin for %s (the first is %s) (E_PIN_FILE)",
+                                       pin.name, s->pins[i].file);
+            altroot_pin_clear(&pin);
+            return err;
+        }
+    pin_entry *pins = altroot_realloc(s->pins, (s->pin_count + 1) * sizeof *pins);
+    char *file = pins != NULL ? altroot_strdup(path) : NULL;
+    if (pins != NULL)
+        s->pins = pins;
+    if (file == NULL) {
+        altroot_pin_clear(&pin);
+        return ALTROOT_E_NOMEM;
+    }
+    s->pins[s->pin_count++] = (pin_entry){pin, file};
+    return ALTROOT_OK;
+}
+
+const altroot_pin *altroot_trust_store_pin(const altroot_trust_store *store, const char *host,
+                                           const char **file)
+{
+    char name[ALTROOT_PIN_NAME_MAX + 1];
+    if (store == NULL || host == NULL || altroot_pin_name(host, name, sizeof name) != ALTROOT_OK)
+        return NULL;
+    for (size_t i = 0; i < store->pin_count; i++)
+        if (strcmp(store->pins[i].pin.name, name) == 0) {
+            if (file != NULL)
+                *file = store->pins[i].file;
+            return &store->pins[i].pin;
+        }
+    return NULL;
+}
+
 static int kind_from_dir(const char *name)
 {
     for (int k = 0; k < ALTROOT_ANCHOR_KIND_COUNT; k++)
@@ -147,8 +206,10 @@ static altroot_err load_kind_dir(altroot_trust_store *s, altroot_anchor_kind kin
             err = problem(s, ALTROOT_E_TOO_LARGE, dir);
         else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             err = problem(s, ALTROOT_E_IO, path);
-        else if (kind == ALTROOT_ANCHOR_PINS || kind == ALTROOT_ANCHOR_WEBPKI)
-            /* Pins come with name binding; the Web PKI comes from its bundle, not a folder. */
+        else if (kind == ALTROOT_ANCHOR_PINS)
+            err = load_pin(s, path);
+        else if (kind == ALTROOT_ANCHOR_WEBPKI)
+            /* The Web PKI comes from its bundle, not a folder. */
             err = problem(s, ALTROOT_E_UNSUPPORTED, path);
         else
             err = load_file(s, kind, path);
@@ -241,6 +302,11 @@ void altroot_trust_store_free(altroot_trust_store *store)
             altroot_key_free(ks->keys[i]);
         altroot_free(ks->keys);
     }
+    for (size_t i = 0; i < store->pin_count; i++) {
+        altroot_pin_clear(&store->pins[i].pin);
+        altroot_free(store->pins[i].file);
+    }
+    altroot_free(store->pins);
     altroot_failures_clear(&store->problems);
     altroot_strlist_clear(&store->warnings);
     altroot_free(store);

@@ -32,6 +32,7 @@ static void root_clear(altroot_root_result *r)
     facts_clear(&r->owned);
     altroot_free(r->anchor);
     altroot_free(r->anchor_file);
+    altroot_free(r->identity);
     altroot_failures_clear(&r->failures);
 }
 
@@ -55,6 +56,8 @@ void altroot_verdict_clear(altroot_verdict *v)
     altroot_free(v->name.method);
     altroot_free(v->name.name);
     altroot_free(v->name.by);
+    altroot_free(v->name.pin);
+    altroot_free(v->name.pinned_identity);
     altroot_failures_clear(&v->failures);
     altroot_strlist_clear(&v->warnings);
     altroot_verdict_init(v);
@@ -316,15 +319,34 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
     const altroot_root_result *owner = owning_root(v);
     const altroot_root_result *webpki = find_root(v, "webpki");
     const altroot_root_result *attest = attesting_root(v);
-    bool pinned = v->name.bound && v->name.method != NULL && strcmp(v->name.method, "pin") == 0;
+    /* Rule 2 yields to rule 3: ownership under an anchor you hold, with the name bound by it,
+     * is stronger than a pin (docs/decisions.md). */
+    bool pin_broken =
+        v->name.pin != NULL && !v->name.pin_matched && !(owner != NULL && v->name.bound);
     if (tampered != NULL) {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 1);
         snprintf(msg, sizeof msg,
                  "This device's %s evidence failed verification (%s). It may be forged or "
                  "tampered with; do not continue.",
                  tampered->root, first_detail(tampered));
+    } else if (pin_broken) {
+        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 2);
+        const char *name = v->name.name != NULL ? v->name.name : "this name";
+        TRY(altroot_failures_add(&v->failures, ALTROOT_E_PIN_MISMATCH, "pin",
+                                 "%s is pinned to %s (%s); %s", name, v->name.pinned_identity,
+                                 v->name.pin,
+                                 attest != NULL ? "this device proved another identity"
+                                                : "this device proved no identity"));
+        snprintf(msg, sizeof msg,
+                 "You pinned another device for %s. This is not that device; do not continue.",
+                 name);
     } else if (owner != NULL && v->name.bound) {
         set_rule(v, ALTROOT_DECISION_TRUSTED, 3);
+        if (v->name.pin != NULL && !v->name.pin_matched)
+            TRY(altroot_strlist_addf(&v->warnings,
+                                     "%s: the pin for this name names another device; an "
+                                     "anchor you hold vouches for this one",
+                                     v->name.pin));
         snprintf(msg, sizeof msg, "Secure connection to %s, vouched for by %s (%s).",
                  v->name.name != NULL ? v->name.name : "this device",
                  owner->anchor != NULL ? owner->anchor : "an anchor you hold", owner->root);
@@ -332,7 +354,7 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         set_rule(v, ALTROOT_DECISION_TRUSTED, 4);
         snprintf(msg, sizeof msg, "Secure connection to %s (Web PKI).",
                  v->name.name != NULL ? v->name.name : "this site");
-    } else if (attest != NULL && pinned) {
+    } else if (attest != NULL && v->name.pin_matched) {
         set_rule(v, ALTROOT_DECISION_TRUSTED, 5);
         snprintf(msg, sizeof msg, "Secure connection to the device you pinned for %s.",
                  v->name.name != NULL ? v->name.name : "this name");
@@ -359,8 +381,7 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
     bool all_verified = v->root_count > 0;
     for (size_t i = 0; i < v->root_count; i++)
         all_verified = all_verified && v->roots[i].status == ALTROOT_ROOT_VERIFIED;
-    if (v->decision == ALTROOT_DECISION_UNTRUSTED && first_failed(v, false) == NULL &&
-        !all_verified) {
+    if (v->rule == 7 && first_failed(v, false) == NULL && !all_verified) {
         TRY(altroot_failures_add(&v->failures, ALTROOT_E_NOT_TRUSTED, NULL, NULL));
         TRY(gather_failures(v, true));
     }

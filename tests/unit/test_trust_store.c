@@ -93,7 +93,7 @@ static void bare_public_keys_for_fdo_kinds(void **state)
     altroot_trust_store_free(s);
 }
 
-static void unknown_directories_and_pins_are_problems(void **state)
+static void unknown_directories_and_bad_pins_are_problems(void **state)
 {
     (void)state;
     char cmd[256];
@@ -109,7 +109,7 @@ static void unknown_directories_and_pins_are_problems(void **state)
     assert_string_equal(p->items[0].where, path("README"));
     assert_string_equal(p->items[1].where, path("localca"));
     assert_string_equal(p->items[2].where, path("pins/device.json"));
-    assert_non_null(strstr(p->items[2].detail, "E_UNSUPPORTED"));
+    assert_non_null(strstr(p->items[2].detail, "E_PIN_FILE"));
     altroot_trust_store_free(s);
 }
 
@@ -186,7 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_each_kind_and_reports_bad_files_by_name),
         cmocka_unit_test(bare_public_keys_for_fdo_kinds),
-        cmocka_unit_test(unknown_directories_and_pins_are_problems),
+        cmocka_unit_test(unknown_directories_and_bad_pins_are_problems),
         cmocka_unit_test(unconstrained_local_ca_is_a_warning),
         cmocka_unit_test(webpki_bundle_sources),
         cmocka_unit_test(missing_directory_fails),

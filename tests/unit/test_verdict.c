@@ -21,6 +21,13 @@ static void bind(altroot_verdict *v, const char *method)
     assert_ok(altroot_set_string(&v->name.name, "printer.home.arpa"));
 }
 
+static void pin(altroot_verdict *v, bool matched)
+{
+    assert_ok(altroot_set_string(&v->name.pin, "anchors/pins/printer.home.arpa.json"));
+    assert_ok(altroot_set_string(&v->name.pinned_identity, "matter spki-sha256:00"));
+    v->name.pin_matched = matched;
+}
+
 static void decide(altroot_verdict *v, altroot_decision d, int rule)
 {
     assert_ok(altroot_verdict_decide(v));
@@ -92,7 +99,58 @@ static void rules5_and_6_attestation_with_and_without_pin(void **state)
     r = root(&v, "devid", ALTROOT_ROOT_VERIFIED);
     r->attestation = true;
     bind(&v, "pin");
+    pin(&v, true);
     decide(&v, ALTROOT_DECISION_TRUSTED, 5);
+    assert_non_null(strstr(v.message, "pinned"));
+    altroot_verdict_clear(&v);
+    /* A name bound by "pin" without the pin matching is not rule 5. */
+    altroot_verdict_init(&v);
+    r = root(&v, "devid", ALTROOT_ROOT_VERIFIED);
+    r->attestation = true;
+    bind(&v, "pin");
+    decide(&v, ALTROOT_DECISION_ATTESTED, 6);
+    altroot_verdict_clear(&v);
+}
+
+static void rule2_pin_names_another_device(void **state)
+{
+    (void)state;
+    /* Another attested unit at a pinned name, even one the Web PKI vouches for. */
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
+    root(&v, "matter", ALTROOT_ROOT_VERIFIED)->attestation = true;
+    bind(&v, "san-dns");
+    pin(&v, false);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_PIN_MISMATCH));
+    assert_false(altroot_failures_has(&v.failures, ALTROOT_E_NOT_TRUSTED));
+    assert_non_null(strstr(v.failures.items[0].detail, "another identity"));
+    altroot_verdict_clear(&v);
+    /* A device that proves no identity at all. */
+    altroot_verdict_init(&v);
+    root(&v, "local-ca", ALTROOT_ROOT_NOT_APPLICABLE);
+    v.cert_class = 3;
+    pin(&v, false);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
+    assert_non_null(strstr(v.failures.items[0].detail, "no identity"));
+    altroot_verdict_clear(&v);
+    /* Tampering still comes first. */
+    altroot_verdict_init(&v);
+    altroot_root_result *m = root(&v, "matter", ALTROOT_ROOT_FAILED);
+    m->evidence = true;
+    assert_ok(altroot_failures_add(&m->failures, ALTROOT_E_SIGNATURE, "binding", NULL));
+    pin(&v, false);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 1);
+    altroot_verdict_clear(&v);
+    /* Ownership under an anchor you hold, name bound: rule 3, with a warning about the pin. */
+    altroot_verdict_init(&v);
+    root(&v, "local-ca", ALTROOT_ROOT_VERIFIED)->ownership = true;
+    bind(&v, "san-dns");
+    pin(&v, false);
+    decide(&v, ALTROOT_DECISION_TRUSTED, 3);
+    assert_int_equal(v.warnings.count, 1);
+    assert_non_null(strstr(v.warnings.items[0], "another device"));
     altroot_verdict_clear(&v);
 }
 
@@ -191,6 +249,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rule1_failed_evidence_beats_everything),
+        cmocka_unit_test(rule2_pin_names_another_device),
         cmocka_unit_test(rule3_ownership_with_bound_name),
         cmocka_unit_test(rule4_webpki),
         cmocka_unit_test(rules5_and_6_attestation_with_and_without_pin),

@@ -36,7 +36,14 @@ void cli_error(const char *what, altroot_err err);
 /* Exit code for a decision. */
 int cli_exit_for(altroot_decision d);
 
+/* Load the store and connect to `url`, filling `v` (initialised by the caller). Returns
+ * EXIT_VERIFIED when a verdict was reached, else EXIT_USAGE after printing why. The caller
+ * frees *store (NULL when it could not be loaded) and clears `v`. */
+int cli_connect(const cli_common *c, const char *url, const char *connect_to,
+                altroot_eval_mode mode, altroot_trust_store **store, altroot_verdict *v);
+
 int cmd_connect(int argc, char **argv);
+int cmd_pin(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 

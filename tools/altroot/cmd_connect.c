@@ -16,6 +16,36 @@ static void usage(FILE *out)
             "operational instance name).\n");
 }
 
+int cli_connect(const cli_common *c, const char *url, const char *connect_to,
+                altroot_eval_mode mode, altroot_trust_store **store, altroot_verdict *v)
+{
+    altroot_url parsed;
+    altroot_err err = altroot_url_parse(url, &parsed);
+    if (err != ALTROOT_OK) {
+        cli_error(url, err);
+        return EXIT_USAGE;
+    }
+    altroot_url_clear(&parsed);
+    *store = cli_load_store(c);
+    if (*store == NULL)
+        return EXIT_USAGE;
+    altroot_connect_options o = {*store, c->at_given ? c->at : altroot_time_now(), c->timeout_ms,
+                                 connect_to, mode};
+    const altroot_strlist *w = altroot_trust_store_warnings(*store);
+    for (size_t i = 0; i < w->count && err == ALTROOT_OK; i++)
+        err = altroot_strlist_add(&v->warnings, w->items[i]);
+    if (err == ALTROOT_OK)
+        err = altroot_connect(url, &o, v);
+    if (err == ALTROOT_OK)
+        return EXIT_VERIFIED;
+    /* Not reached: say why on one line per cause, and exit 2. */
+    for (size_t i = 0; i < v->failures.count; i++)
+        fprintf(stderr, "altroot: %s: %s (%s)\n", v->failures.items[i].where,
+                v->failures.items[i].detail, altroot_error_name(v->failures.items[i].code));
+    cli_error(url, err);
+    return EXIT_USAGE;
+}
+
 int cmd_connect(int argc, char **argv)
 {
     cli_common c = {.timeout_ms = 10000};
@@ -54,35 +84,11 @@ int cmd_connect(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    altroot_url parsed;
-    altroot_err err = altroot_url_parse(url, &parsed);
-    if (err != ALTROOT_OK) {
-        cli_error(url, err);
-        return EXIT_USAGE;
-    }
-    altroot_url_clear(&parsed);
-    altroot_trust_store *store = cli_load_store(&c);
-    if (store == NULL)
-        return EXIT_USAGE;
-    altroot_connect_options o = {store, c.at_given ? c.at : altroot_time_now(), c.timeout_ms,
-                                 connect_to, mode};
+    altroot_trust_store *store = NULL;
     altroot_verdict v;
     altroot_verdict_init(&v);
-    for (size_t i = 0; i < altroot_trust_store_warnings(store)->count; i++)
-        if (altroot_strlist_add(&v.warnings, altroot_trust_store_warnings(store)->items[i]) !=
-            ALTROOT_OK)
-            err = ALTROOT_E_NOMEM;
-    if (err == ALTROOT_OK)
-        err = altroot_connect(url, &o, &v);
-    int rc;
-    if (err != ALTROOT_OK) {
-        /* Not reached: say why on one line per cause, and exit 2. */
-        for (size_t i = 0; i < v.failures.count; i++)
-            fprintf(stderr, "altroot: %s: %s (%s)\n", v.failures.items[i].where,
-                    v.failures.items[i].detail, altroot_error_name(v.failures.items[i].code));
-        cli_error(url, err);
-        rc = EXIT_USAGE;
-    } else {
+    int rc = cli_connect(&c, url, connect_to, mode, &store, &v);
+    if (rc == EXIT_VERIFIED) {
         altroot_err perr =
             c.json ? altroot_verdict_print_json(&v, stdout) : altroot_verdict_print(&v, stdout);
         rc = perr == ALTROOT_OK ? cli_exit_for(v.decision) : EXIT_USAGE;

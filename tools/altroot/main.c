@@ -26,6 +26,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"connect", cmd_connect, "connect to https://host[:port] and say what its certificate proves"},
+    {"pin", cmd_pin, "accept a device: record its attested identity for a name (pins/)"},
     {"device", cmd_device, "build a device's TLS certificate with evidence from its credentials"},
     {"serve", cmd_serve, "serve a directory and a status page over HTTPS (reference device)"},
     {"get", cmd_get, "fetch https://host[:port]/path with libcurl, only from a trusted device"},

@@ -26,11 +26,19 @@ expect_exit() {
     fi
 }
 
-# expect_json NAME JQ-EXPR: the last command's stdout satisfies the jq boolean expression.
+# expect_json NAME JQ-EXPR: the last command's stdout is a JSON document that satisfies the jq
+# boolean expression (an empty stdout fails: plain `jq -e` would accept it).
 expect_json() {
-    if jq -e "$2" "$WORK/out" >/dev/null 2>&1; then ok "$1"; else
+    if jq -e -n "input | ($2)" "$WORK/out" >/dev/null 2>&1; then ok "$1"; else
         not_ok "$1: jq '$2' is false"; jq -c '{decision,rule,certificate_class,failures:[.failures[].name]}' "$WORK/out" 2>&1 | head -5
     fi
+}
+
+# json_true FILE JQ-EXPR [jq options...]: FILE holds a JSON document satisfying the expression.
+json_true() {
+    local file=$1 expr=$2
+    shift 2
+    jq -e -n "$@" "input | ($expr)" "$file" >/dev/null 2>&1
 }
 
 # expect_stderr NAME REGEX

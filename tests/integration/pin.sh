@@ -45,7 +45,7 @@ expect_stderr "asks for --yes" "confirm with --yes"
 [ ! -e anchors/pins/127.0.0.1.json ] && ok "nothing written without consent" || not_ok "pin written without consent"
 expect_exit "pin --yes" 0 -- "$ALTROOT" pin "${A[@]}" --yes "$URL"
 expect_stderr "says what it pinned" "pinned 127.0.0.1 to matter $MATTER_ID"
-if jq -e --arg id "$MATTER_ID" '.version==1 and .name=="127.0.0.1" and .root=="matter" and .identity==$id and (.description|contains("0xFFF1"))' anchors/pins/127.0.0.1.json >/dev/null; then
+if json_true anchors/pins/127.0.0.1.json '.version==1 and .name=="127.0.0.1" and .root=="matter" and .identity==$id and (.description|contains("0xFFF1"))' --arg id "$MATTER_ID"; then
     ok "pin file holds name, root, identity, description"; else not_ok "pin file: $(cat anchors/pins/127.0.0.1.json)"; fi
 [ "$(stat -c %a anchors/pins/127.0.0.1.json)" = 600 ] && ok "pin file is 0600" || not_ok "pin file mode"
 [ -z "$(ls anchors/pins | grep tmp)" ] && ok "no temporary file left" || not_ok "temporary file left"

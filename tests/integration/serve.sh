@@ -78,7 +78,7 @@ for v in tls1_2 tls1_3; do
 done
 curl -sS --max-time 5 --cacert ca.pem -H 'Accept: application/json' "$U/.well-known/altroot/status" >status.json
 check "status JSON (Accept): chain of 2, leaf SHA-256, counters" \
-    'jq -e --arg h "$LEAF_SHA" "(.chain|length)==2 and .chain[0].sha256==\$h and .chain[1].subject==\"CN=Serve Test Intermediate\" and .uptime_seconds>=0 and .connections.handshakes>=1 and .connections.max==300" status.json >/dev/null'
+    'json_true status.json "(.chain|length)==2 and .chain[0].sha256==\$h and .chain[1].subject==\"CN=Serve Test Intermediate\" and .uptime_seconds>=0 and .connections.handshakes>=1 and .connections.max==300" --arg h "$LEAF_SHA"'
 check "status JSON carries no key material or paths" '! grep -Eqi "PRIVATE|$WORK" status.json'
 code=$(curl -sS --max-time 5 --cacert ca.pem -I -o head.out -w '%{http_code}' "$U/index.html")
 check "HEAD: 200 with the GET Content-Length and no body" '[ "$code" = 200 ] && grep -qi "^content-length: 19" head.out'
@@ -139,7 +139,7 @@ check "silent client dropped after the 2 s timeout (${t}s)" 'awk "BEGIN{exit !($
 t=$($CLIENT slowloris "$PORT" ca.pem 12)
 check "slowloris trickle dropped at the 2 s head deadline (${t}s)" 'awk "BEGIN{exit !($t >= 1.2 && $t < 3.5)}"'
 status_json >status.json
-check "status counts not-TLS peers and timeouts" 'jq -e ".connections.not_tls>=1 and .connections.timeouts>=2" status.json >/dev/null'
+check "status counts not-TLS peers and timeouts" 'json_true status.json ".connections.not_tls>=1 and .connections.timeouts>=2"'
 
 # ---- SIGTERM: graceful, exit 0, within a second (with idle connections open) ----
 $CLIENT hold "$PORT" ca.pem 5 10 held.ready >held.out 2>&1 &
@@ -171,7 +171,7 @@ for i in $(seq 1 20); do
 done
 check "well-behaved client served 20/20 times meanwhile ($good)" '[ "$good" -eq 20 ]'
 status_json >status.json
-check "status shows them open at once" 'jq -e ".connections.open>=201 and .connections.peak_open>=201" status.json >/dev/null'
+check "status shows them open at once" 'json_true status.json ".connections.open>=201 and .connections.peak_open>=201"'
 hwm=$(sed -n 's/^VmHWM:\s*//p' "/proc/$SERVER_PID/status")
 echo "# peak RSS (VmHWM) of altroot serve with 200 idle TLS connections: $hwm"
 echo "# $(jq -c .connections status.json)"
@@ -191,7 +191,7 @@ check "SIGINT: exit 0" '[ "$rc" -eq 0 ]'
 # ---- IPv6 loopback, and a status-page-only server ----
 if start_serve v6 --listen '[::1]:0' 2>/dev/null; then
     code=$(curl -sS --max-time 5 --cacert ca.pem -o v6.out -w '%{http_code}' "https://[::1]:$PORT/.well-known/altroot/status?format=json")
-    check "[::1]: status page over IPv6" '[ "$code" = 200 ] && jq -e ".listen|startswith(\"[::1]:\")" v6.out >/dev/null'
+    check "[::1]: status page over IPv6" '[ "$code" = 200 ] && json_true v6.out ".listen|startswith(\"[::1]:\")"'
     code=$(curl -sS --max-time 5 --cacert ca.pem -o /dev/null -w '%{http_code}' "https://[::1]:$PORT/index.html")
     check "without --root nothing but the status page: 404" '[ "$code" = 404 ]'
     kill -TERM "$SERVER_PID"

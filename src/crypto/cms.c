@@ -3,6 +3,7 @@
  * section 5.4): OpenSSL checks the signature, altroot_chain_verify() checks the signer's path
  * against the caller's anchors at the caller's time.
  */
+#include <limits.h>
 #include <string.h>
 
 /* pem.h first: cms.h declares PEM_read_bio_CMS only when it is already included. */
@@ -81,6 +82,22 @@ static altroot_err certs_to_stack(const altroot_certs *l, STACK_OF(X509) * st)
     return ALTROOT_OK;
 }
 
+/* The detached content as CMS_verify reads it: a memory BIO behind a null filter. OpenSSL 3.0's
+ * CMS_verify copies a memory BIO it is given into a temporary one and, when CMS_dataInit fails
+ * on a malformed SignedData, returns without freeing that copy; with any other BIO type it reads
+ * ours directly and leaks nothing. The caller frees the chain with BIO_free_all(). */
+static altroot_err detached_content(altroot_span content, BIO **out)
+{
+    BIO *mem = BIO_new_mem_buf(content.len > 0 ? content.ptr : (const void *)"", (int)content.len);
+    BIO *filter = mem != NULL ? BIO_new(BIO_f_null()) : NULL;
+    if (filter == NULL) {
+        BIO_free(mem);
+        return ALTROOT_E_NOMEM;
+    }
+    *out = BIO_push(filter, mem);
+    return ALTROOT_OK;
+}
+
 /* Find the signer among the embedded and extra certificates, then check the signature only
  * (CMS_NO_SIGNER_CERT_VERIFY): the path is checked separately with the caller's time. */
 static altroot_err check_signature(CMS_ContentInfo *cms, const altroot_cms_verify_params *p,
@@ -102,18 +119,15 @@ static altroot_err check_signature(CMS_ContentInfo *cms, const altroot_cms_verif
     }
     ENSURE_GOTO(X509_up_ref(signer) == 1, ALTROOT_E_CRYPTO);
     TRY_GOTO(altroot_cert_wrap_x509(signer, &r->signer));
-    if (p->detached) {
-        dcont = BIO_new_mem_buf(p->content.len > 0 ? p->content.ptr : (const void *)"",
-                                (int)p->content.len);
-        ENSURE_GOTO(dcont != NULL, ALTROOT_E_NOMEM);
-    }
+    if (p->detached)
+        TRY_GOTO(detached_content(p->content, &dcont));
     unsigned flags = CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY;
     if (OSSL_OK(CMS_verify(cms, extra, NULL, dcont, out, flags)))
         r->signature_ok = true;
     else
         err = fail(r, ALTROOT_E_CMS_SIGNATURE, "signature does not verify");
 out:
-    BIO_free(dcont);
+    BIO_free_all(dcont);
     sk_X509_free(extra);
     return err;
 }
@@ -197,6 +211,7 @@ altroot_err altroot_cms_verify(const altroot_cms_verify_params *p, altroot_cms_r
     *r = (altroot_cms_result){.anchor_index = -1};
     ENSURE(p != NULL && (p->cms.ptr != NULL || p->cms.len == 0), ALTROOT_E_ARG);
     ENSURE(!p->detached || p->content.ptr != NULL || p->content.len == 0, ALTROOT_E_ARG);
+    ENSURE(p->content.len <= INT_MAX && p->cms.len <= INT_MAX, ALTROOT_E_TOO_LARGE);
     altroot_err err = ALTROOT_OK;
     BIO *out = NULL;
     CMS_ContentInfo *cms = parse_cms(p->cms);

@@ -53,6 +53,15 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_pin_from_verdict(const altroo
                                                                     altroot_time now,
                                                                     altroot_pin *pin);
 
+/* Write `pin` as DIR/pins/<name>.json (an IPv6 address's ':' as '_'), creating DIR/pins (0700)
+ * when needed. The file (0600) is written to a temporary name, synced, then moved into place, so
+ * a reader never sees half a pin. With `replace` NULL an existing file is E_PIN_EXISTS;
+ * otherwise `replace` is the file to overwrite (the pin of another device for this name). The
+ * path written is copied to `path`. Call again with a fresh store to see the pin. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_pin_save(const char *dir, const altroot_pin *pin,
+                                                            const char *replace, char *path,
+                                                            size_t len);
+
 /* The pin for `host` in the store, or NULL; borrowed. `file` (optional) receives its path. */
 ALTROOT_API const altroot_pin *altroot_trust_store_pin(const altroot_trust_store *store,
                                                        const char *host, const char **file);

@@ -274,6 +274,44 @@ static void apply_and_decide(void **state)
     remove_dir(dir);
 }
 
+static void save_writes_atomically_and_refuses_to_overwrite(void **state)
+{
+    (void)state;
+    char *dir = store_dir(NULL, NULL, 0);
+    altroot_pin pin;
+    char detail[160], path[512], again[512];
+    assert_ok(parse(GOOD, &pin, detail));
+    assert_ok(altroot_pin_save(dir, &pin, NULL, path, sizeof path));
+    assert_non_null(strstr(path, "/pins/printer.home.arpa.json"));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(altroot_pin_save(dir, &pin, NULL, again, sizeof again), ALTROOT_E_PIN_EXISTS);
+    assert_ok(altroot_pin_save(dir, &pin, path, again, sizeof again));
+    assert_string_equal(again, path);
+    /* An IPv6 name: ':' becomes '_' in the file name; the store reads it back. */
+    altroot_pin_clear(&pin);
+    assert_ok(parse("{\"version\": 1, \"name\": \"::1\", \"root\": \"devid\", \"identity\": \"" ID
+                    "\", \"pinned_at\": \"2026-11-28T10:00:00Z\"}",
+                    &pin, detail));
+    assert_ok(altroot_pin_save(dir, &pin, NULL, path, sizeof path));
+    assert_non_null(strstr(path, "/pins/__1.json"));
+    altroot_trust_store *s = load(dir);
+    assert_int_equal(altroot_trust_store_problems(s)->count, 0);
+    assert_non_null(altroot_trust_store_pin(s, "0::1", NULL));
+    assert_non_null(altroot_trust_store_pin(s, "printer.home.arpa", NULL));
+    altroot_trust_store_free(s);
+    /* Nothing but the two pins is left behind. */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "test $(ls -A '%s/pins' | wc -l) -eq 2", dir);
+    assert_int_equal(system(cmd), 0);
+    /* An unwritable place is E_IO. */
+    assert_int_equal(altroot_pin_save("/proc/altroot-none", &pin, NULL, path, sizeof path),
+                     ALTROOT_E_IO);
+    altroot_pin_clear(&pin);
+    remove_dir(dir);
+}
+
 static void allocation_failures_are_clean(void **state)
 {
     (void)state;
@@ -299,9 +337,13 @@ static void allocation_failures_are_clean(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parses_a_good_pin), cmocka_unit_test(rejects_every_broken_rule),
-        cmocka_unit_test(canonical_names),   cmocka_unit_test(store_loads_and_reports_pins),
-        cmocka_unit_test(apply_and_decide),  cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(parses_a_good_pin),
+        cmocka_unit_test(rejects_every_broken_rule),
+        cmocka_unit_test(canonical_names),
+        cmocka_unit_test(store_loads_and_reports_pins),
+        cmocka_unit_test(apply_and_decide),
+        cmocka_unit_test(save_writes_atomically_and_refuses_to_overwrite),
+        cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

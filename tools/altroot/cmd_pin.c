@@ -4,10 +4,8 @@
  * altroot pin --remove URL forgets the pin for that host.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -64,38 +62,6 @@ static int parse(int argc, char **argv, pin_opts *o)
         return EXIT_USAGE;
     }
     return EXIT_VERIFIED;
-}
-
-/* ANCHORS/pins/<name>.json, ':' of an IPv6 address written as '_'. */
-static bool pin_path(const char *anchors, const char *name, char *out, size_t len)
-{
-    int n = snprintf(out, len, "%s/pins/%s.json", anchors, name);
-    if (n < 0 || (size_t)n >= len)
-        return false;
-    for (char *p = out + strlen(anchors) + sizeof "/pins/" - 1; *p != '\0'; p++)
-        if (*p == ':')
-            *p = '_';
-    return true;
-}
-
-/* Write to a temporary file, then move it into place: link() refuses to overwrite a pin that
- * appeared meanwhile; rename() replaces one when that was asked for. */
-static bool write_pin(const char *path, const altroot_bytes *text, bool replace)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && write(fd, text->ptr, text->len) == (ssize_t)text->len;
-    ok = fd >= 0 && fsync(fd) == 0 && close(fd) == 0 && ok;
-    if (ok)
-        ok = replace ? rename(tmp, path) == 0 : link(tmp, path) == 0;
-    int saved = errno;
-    if (fd >= 0)
-        unlink(tmp); /* after link() or a failure; gone already after rename() */
-    if (!ok)
-        fprintf(stderr, "altroot pin: %s: %s (%s)\n", path, strerror(saved),
-                saved == EEXIST ? "E_PIN_EXISTS" : "E_IO");
-    return ok;
 }
 
 /* EXIT_VERIFIED when the user accepts, EXIT_NOT_VERIFIED when they decline, EXIT_USAGE when
@@ -156,26 +122,18 @@ static int pin_device(const pin_opts *o, const altroot_url *u, const altroot_ver
                 altroot_error_name(err));
         return err == ALTROOT_E_PIN_NOTHING ? EXIT_NOT_VERIFIED : EXIT_USAGE;
     }
-    char dir[4096], path[4096];
-    altroot_bytes text = ALTROOT_BYTES_INIT;
-    rc = EXIT_USAGE;
-    bool where = pin_path(o->c.anchors, pin.name, path, sizeof path);
-    if (v->name.pin != NULL) /* --replace: the file that pinned the other device */
-        where = snprintf(path, sizeof path, "%s", v->name.pin) < (int)sizeof path;
-    snprintf(dir, sizeof dir, "%s/pins", o->c.anchors);
-    if (!where)
-        fprintf(stderr, "altroot pin: %s: path too long (E_TOO_LARGE)\n", o->c.anchors);
-    else
-        rc = confirm(&pin, o->yes);
-    if (where && rc == EXIT_VERIFIED) {
-        bool written = cli_mkdirs(dir) && altroot_pin_format(&pin, &text) == ALTROOT_OK &&
-                       write_pin(path, &text, v->name.pin != NULL);
-        if (written)
+    rc = confirm(&pin, o->yes);
+    if (rc == EXIT_VERIFIED) {
+        char path[4096];
+        err = altroot_pin_save(o->c.anchors, &pin, v->name.pin, path, sizeof path);
+        if (err == ALTROOT_OK)
             fprintf(stderr, "altroot pin: pinned %s to %s %s in %s\n", pin.name, pin.root,
                     pin.identity, path);
-        rc = written ? EXIT_VERIFIED : EXIT_USAGE;
+        else
+            fprintf(stderr, "altroot pin: %s/pins: %s (%s)\n", o->c.anchors, altroot_strerror(err),
+                    altroot_error_name(err));
+        rc = err == ALTROOT_OK ? EXIT_VERIFIED : EXIT_USAGE;
     }
-    altroot_bytes_clear(&text);
     altroot_pin_clear(&pin);
     return rc;
 }

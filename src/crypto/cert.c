@@ -337,7 +337,7 @@ altroot_err altroot_certs_push(altroot_certs *certs, altroot_cert *cert)
     return ALTROOT_OK;
 }
 
-static bool looks_like_pem(altroot_span data)
+bool crypto_looks_like_pem(altroot_span data)
 {
     static const char marker[] = "-----BEGIN ";
     size_t m = sizeof marker - 1;
@@ -396,7 +396,7 @@ altroot_err altroot_certs_parse(altroot_certs *certs, altroot_span data)
     altroot_certs *tmp = NULL;
     TRY(altroot_certs_new(&tmp));
     altroot_err err = ALTROOT_OK;
-    if (looks_like_pem(data)) {
+    if (crypto_looks_like_pem(data)) {
         TRY_GOTO(parse_pem(tmp, data));
         ENSURE_GOTO(tmp->count > 0, ALTROOT_E_EMPTY);
     } else {

@@ -33,27 +33,55 @@ void altroot_key_free(altroot_key *key)
     altroot_free(key);
 }
 
+/* The DER of the first "PUBLIC KEY" block of PEM text (OPENSSL_free it), or NULL. */
+static unsigned char *pem_public_key(altroot_span data, long *len)
+{
+    BIO *bio = BIO_new_mem_buf(data.ptr, (int)data.len);
+    unsigned char *der = NULL;
+    char *name = NULL, *header = NULL;
+    while (bio != NULL && PEM_read_bio(bio, &name, &header, &der, len) == 1) {
+        bool found = strcmp(name, PEM_STRING_PUBLIC) == 0;
+        OPENSSL_free(name);
+        OPENSSL_free(header);
+        if (found)
+            break;
+        OPENSSL_free(der);
+        der = NULL;
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    return der;
+}
+
+/* PEM is unwrapped here and every key decoded with d2i_PUBKEY: OpenSSL 3.0's
+ * PEM_read_bio_PUBKEY builds a decoder context, which costs more than an ECDSA verification,
+ * even for bytes that are not PEM at all. */
 altroot_err altroot_key_parse_public(altroot_span data, altroot_key **out)
 {
     ENSURE(data.ptr != NULL && data.len > 0, ALTROOT_E_EMPTY);
     ENSURE(data.len <= ALTROOT_CERT_FILE_MAX, ALTROOT_E_TOO_LARGE);
-    EVP_PKEY *pk = NULL;
-    BIO *bio = BIO_new_mem_buf(data.ptr, (int)data.len);
-    ENSURE(bio != NULL, ALTROOT_E_NOMEM);
-    pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (pk == NULL) {
-        ERR_clear_error();
-        const unsigned char *p = data.ptr;
-        pk = d2i_PUBKEY(NULL, &p, (long)data.len);
-        if (pk != NULL && (size_t)(p - data.ptr) != data.len) {
-            EVP_PKEY_free(pk);
-            return ALTROOT_E_TRAILING_DATA;
-        }
+    long len = (long)data.len;
+    unsigned char *pem_der = NULL;
+    if (crypto_looks_like_pem(data)) {
+        pem_der = pem_public_key(data, &len);
+        if (pem_der == NULL)
+            return ALTROOT_E_KEY_PARSE;
     }
-    if (pk == NULL) {
+    const unsigned char *start = pem_der != NULL ? pem_der : data.ptr, *p = start;
+    altroot_key_type type;
+    altroot_span point;
+    if (crypto_ec_spki_point((altroot_span){start, (size_t)len}, &type, &point)) {
+        altroot_err err = altroot_key_from_ec_point(type, point, out);
+        OPENSSL_free(pem_der);
+        return err;
+    }
+    EVP_PKEY *pk = d2i_PUBKEY(NULL, &p, len);
+    bool trailing = pk != NULL && p - start != len;
+    OPENSSL_free(pem_der);
+    if (pk == NULL || trailing) {
+        EVP_PKEY_free(pk);
         ERR_clear_error();
-        return ALTROOT_E_KEY_PARSE;
+        return trailing ? ALTROOT_E_TRAILING_DATA : ALTROOT_E_KEY_PARSE;
     }
     return altroot_key_wrap(pk, false, out);
 }
@@ -120,12 +148,12 @@ out:
 
 altroot_err altroot_key_spki_sha256(const altroot_key *key, uint8_t out[32])
 {
-    unsigned char *der = NULL;
-    int n = i2d_PUBKEY(key->pkey, &der);
-    ENSURE(n > 0, ALTROOT_E_CRYPTO);
-    altroot_sha256((altroot_span){der, (size_t)n}, out);
-    OPENSSL_free(der);
-    return ALTROOT_OK;
+    altroot_bytes der = ALTROOT_BYTES_INIT;
+    altroot_err err = altroot_key_spki_der(key, &der);
+    if (err == ALTROOT_OK)
+        altroot_sha256(altroot_bytes_span(&der), out);
+    altroot_bytes_clear(&der);
+    return err;
 }
 
 bool altroot_key_equal(const altroot_key *a, const altroot_key *b)

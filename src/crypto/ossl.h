@@ -20,6 +20,13 @@
 #define OSSL_ENSURE(expr, code) ENSURE(OSSL_OK(expr), code)
 #define OSSL_ENSURE_GOTO(expr, code) ENSURE_GOTO(OSSL_OK(expr), code)
 
+/* Whether `der` is exactly the SubjectPublicKeyInfo of an uncompressed P-256 or P-384 key, and
+ * if so its type and point (key_raw.c). */
+bool crypto_ec_spki_point(altroot_span der, altroot_key_type *type, altroot_span *point);
+
+/* Whether the bytes contain a PEM "-----BEGIN " line anywhere (cert.c). */
+bool crypto_looks_like_pem(altroot_span data);
+
 struct altroot_cert {
     atomic_int refs;
     X509 *x509;   /* owned */

@@ -188,8 +188,36 @@ static void keys_from_raw_parts(void **state)
     assert_ok(altroot_key_parse_public(altroot_bytes_span(&spki), &back));
     assert_true(altroot_key_equal(k, back));
     altroot_key_free(back);
+    /* The SubjectPublicKeyInfo read without OpenSSL's decoders is held to the same rules: a
+     * point off the curve and a trailing byte are refused. */
+    spki.ptr[spki.len - 1] ^= 1;
+    assert_int_equal(altroot_key_parse_public(altroot_bytes_span(&spki), &back),
+                     ALTROOT_E_KEY_PARSE);
+    spki.ptr[spki.len - 1] ^= 1;
+    assert_ok(altroot_bytes_append_u8(&spki, 0));
+    assert_int_equal(altroot_key_parse_public(altroot_bytes_span(&spki), &back),
+                     ALTROOT_E_TRAILING_DATA);
     altroot_key_free(k);
     altroot_bytes_clear(&point);
+    altroot_bytes_clear(&spki);
+    /* P-384 both ways; the SPKI written here is byte for byte what OpenSSL writes into a
+     * certificate. */
+    assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P384, &k));
+    assert_ok(altroot_key_spki_der(k, &spki));
+    assert_int_equal(spki.len, 120);
+    altroot_cert_template t = {.common_name = "spki", .path_len = -1, .not_after = 2000000000};
+    altroot_cert *c = NULL;
+    uint8_t h_cert[32], h_key[32];
+    assert_ok(altroot_cert_issue(&t, k, NULL, NULL, &c));
+    assert_ok(altroot_cert_spki_sha256(c, h_cert));
+    assert_ok(altroot_key_spki_sha256(k, h_key));
+    assert_memory_equal(h_cert, h_key, 32);
+    altroot_cert_free(c);
+    assert_ok(altroot_key_parse_public(altroot_bytes_span(&spki), &back));
+    assert_int_equal(altroot_key_get_type(back), ALTROOT_KEY_EC_P384);
+    assert_true(altroot_key_equal(k, back));
+    altroot_key_free(back);
+    altroot_key_free(k);
     altroot_bytes_clear(&spki);
     /* RSA: a 2048-bit modulus and e = 65537 make a key; a short modulus or even e do not. */
     uint8_t n[256], e[3] = {0x01, 0x00, 0x01};

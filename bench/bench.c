@@ -1,6 +1,9 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include <openssl/evp.h>
 
 #include "bench.h"
 
@@ -49,4 +52,58 @@ void bench_report(const char *name, bench_stat ours, const char *baseline_name, 
     printf("%-44s %9.1f (%5.1f-%5.1f)   %-34s %9.1f (%5.1f-%5.1f) %6.2fx\n", name, ours.median_us,
            ours.min_us, ours.max_us, baseline_name, base.median_us, base.min_us, base.max_us,
            base.median_us > 0 ? ours.median_us / base.median_us : 0.0);
+}
+
+int bench_check(altroot_err e, const char *what)
+{
+    if (e != ALTROOT_OK)
+        fprintf(stderr, "bench: %s: %s\n", what, altroot_error_name(e));
+    return e == ALTROOT_OK;
+}
+
+X509 *bench_to_x509(const altroot_cert *c)
+{
+    altroot_span d = altroot_cert_der(c);
+    const unsigned char *p = d.ptr;
+    return d2i_X509(NULL, &p, (long)d.len);
+}
+
+static const unsigned char floor_msg[] = "a TBSCertificate stands in for any signed bytes";
+
+int bench_floor_make(bench_floor *f, const altroot_key *key, int count)
+{
+    altroot_bytes sig = ALTROOT_BYTES_INIT, spki = ALTROOT_BYTES_INIT;
+    memset(f, 0, sizeof *f);
+    f->count = count;
+    int ok = bench_check(altroot_sign(key, ALTROOT_SIG_ECDSA_P256_SHA256, ALTROOT_SIG_FORMAT_DER,
+                                      (altroot_span){floor_msg, sizeof floor_msg - 1}, &sig),
+                         "sign") &&
+             bench_check(altroot_key_spki_der(key, &spki), "spki") && sig.len <= sizeof f->sig;
+    if (ok) {
+        memcpy(f->sig, sig.ptr, sig.len);
+        f->sig_len = sig.len;
+        const unsigned char *p = spki.ptr;
+        f->key = d2i_PUBKEY(NULL, &p, (long)spki.len);
+    }
+    altroot_bytes_clear(&sig);
+    altroot_bytes_clear(&spki);
+    return ok && f->key != NULL;
+}
+
+void bench_floor_run(void *arg)
+{
+    bench_floor *f = arg;
+    for (int i = 0; i < f->count; i++) {
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, f->key) != 1 ||
+            EVP_DigestVerify(md, f->sig, f->sig_len, floor_msg, sizeof floor_msg - 1) != 1)
+            abort();
+        EVP_MD_CTX_free(md);
+    }
+}
+
+void bench_floor_free(bench_floor *f)
+{
+    EVP_PKEY_free(f->key);
+    f->key = NULL;
 }

@@ -19,4 +19,30 @@ void bench_report(const char *name, bench_stat ours, const char *baseline_name, 
 
 void bench_header(const char *title);
 
+/* ---- shared fixtures ---- */
+
+#include <altroot/altroot.h>
+#include <openssl/x509.h>
+
+/* A fixed verification time, and a day, for every fixture. */
+#define BENCH_NOW ((altroot_time)1795849200)
+#define BENCH_DAY 86400
+
+/* Print "bench: WHAT: E_..." and return 0 unless `e` is OK. */
+int bench_check(altroot_err e, const char *what);
+
+/* The certificate as OpenSSL holds it (caller frees with X509_free). */
+X509 *bench_to_x509(const altroot_cert *c);
+
+/* The floor: `count` ECDSA P-256 verifications with an already parsed key (bench_floor_run). */
+typedef struct bench_floor {
+    EVP_PKEY *key;
+    unsigned char sig[80];
+    size_t sig_len;
+    int count;
+} bench_floor;
+int bench_floor_make(bench_floor *f, const altroot_key *key, int count);
+void bench_floor_run(void *arg);
+void bench_floor_free(bench_floor *f);
+
 #endif

@@ -16,8 +16,8 @@
 
 #include "bench.h"
 
-#define DAY 86400
-static const altroot_time NOW = 1795849200;
+#define DAY BENCH_DAY
+#define NOW BENCH_NOW
 
 typedef struct fixture {
     altroot_key *paa_key, *pai_key, *dac_key, *cd_key;
@@ -29,13 +29,6 @@ typedef struct fixture {
     X509 *ossl_cd_cert;
     EVP_PKEY *ossl_pai_pub;
 } fixture;
-
-static int check(altroot_err e, const char *what)
-{
-    if (e != ALTROOT_OK)
-        fprintf(stderr, "bench: %s: %s\n", what, altroot_error_name(e));
-    return e == ALTROOT_OK;
-}
 
 static altroot_cert *mint(const char *cn, const char *vid, const char *pid, bool ca, int pathlen,
                           const altroot_key *key, const altroot_cert *issuer,
@@ -52,23 +45,16 @@ static altroot_cert *mint(const char *cn, const char *vid, const char *pid, bool
                                .not_before = NOW - DAY,
                                .not_after = ALTROOT_TIME_NO_EXPIRY};
     altroot_cert *c = NULL;
-    return check(altroot_cert_issue(&t, key, issuer, ikey, &c), cn) ? c : NULL;
-}
-
-static X509 *to_x509(const altroot_cert *c)
-{
-    altroot_span d = altroot_cert_der(c);
-    const unsigned char *p = d.ptr;
-    return d2i_X509(NULL, &p, (long)d.len);
+    return bench_check(altroot_cert_issue(&t, key, issuer, ikey, &c), cn) ? c : NULL;
 }
 
 static int make(fixture *f)
 {
     memset(f, 0, sizeof *f);
-    if (!check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->paa_key), "key") ||
-        !check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->pai_key), "key") ||
-        !check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->dac_key), "key") ||
-        !check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->cd_key), "key"))
+    if (!bench_check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->paa_key), "key") ||
+        !bench_check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->pai_key), "key") ||
+        !bench_check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->dac_key), "key") ||
+        !bench_check(altroot_key_generate(ALTROOT_KEY_EC_P256, &f->cd_key), "key"))
         return 0;
     f->paa = mint("Bench PAA", "FFF1", NULL, true, 1, f->paa_key, NULL, NULL);
     f->pai = mint("Bench PAI", "FFF1", NULL, true, 0, f->pai_key, f->paa, f->paa_key);
@@ -86,23 +72,23 @@ static int make(fixture *f)
     altroot_bytes content = ALTROOT_BYTES_INIT;
     altroot_cert_info ci;
     altroot_trust_options o = {NULL, ""};
-    int ok = check(altroot_matter_cd_encode(&cd, &content), "cd") &&
-             check(altroot_cert_get_info(f->cd_cert, &ci), "info") &&
-             check(altroot_matter_cd_sign(altroot_bytes_span(&content), f->cd_key,
-                                          (altroot_span){ci.skid, ci.skid_len}, &f->cd),
-                   "sign") &&
-             check(altroot_trust_store_load(&o, &f->store), "store") &&
-             check(altroot_trust_store_add(f->store, ALTROOT_ANCHOR_MATTER_PAA, "paa",
-                                           altroot_cert_der(f->paa)),
-                   "paa") &&
-             check(altroot_trust_store_add(f->store, ALTROOT_ANCHOR_MATTER_CD, "cd",
-                                           altroot_cert_der(f->cd_cert)),
-                   "cd key");
+    int ok = bench_check(altroot_matter_cd_encode(&cd, &content), "cd") &&
+             bench_check(altroot_cert_get_info(f->cd_cert, &ci), "info") &&
+             bench_check(altroot_matter_cd_sign(altroot_bytes_span(&content), f->cd_key,
+                                                (altroot_span){ci.skid, ci.skid_len}, &f->cd),
+                         "sign") &&
+             bench_check(altroot_trust_store_load(&o, &f->store), "store") &&
+             bench_check(altroot_trust_store_add(f->store, ALTROOT_ANCHOR_MATTER_PAA, "paa",
+                                                 altroot_cert_der(f->paa)),
+                         "paa") &&
+             bench_check(altroot_trust_store_add(f->store, ALTROOT_ANCHOR_MATTER_CD, "cd",
+                                                 altroot_cert_der(f->cd_cert)),
+                         "cd key");
     altroot_bytes_clear(&content);
     f->ossl_store = X509_STORE_new();
-    X509 *paa = to_x509(f->paa), *pai = to_x509(f->pai);
+    X509 *paa = bench_to_x509(f->paa), *pai = bench_to_x509(f->pai);
     X509_STORE_add_cert(f->ossl_store, paa);
-    f->ossl_cd_cert = to_x509(f->cd_cert);
+    f->ossl_cd_cert = bench_to_x509(f->cd_cert);
     f->ossl_pai_pub = X509_get_pubkey(pai);
     X509_free(paa);
     X509_free(pai);
@@ -131,7 +117,7 @@ static void ours(void *arg)
 static void baseline(void *arg)
 {
     fixture *f = arg;
-    X509 *dac = to_x509(f->dac), *pai = to_x509(f->pai);
+    X509 *dac = bench_to_x509(f->dac), *pai = bench_to_x509(f->pai);
     STACK_OF(X509) *untrusted = sk_X509_new_null();
     sk_X509_push(untrusted, pai);
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -158,66 +144,23 @@ static void baseline(void *arg)
     X509_free(pai);
 }
 
-/* The floor: one ECDSA P-256 verification, with the key already parsed. */
-typedef struct floor_arg {
-    EVP_PKEY *key;
-    unsigned char sig[80];
-    size_t sig_len;
-} floor_arg;
-
-static void one_verify(void *arg)
-{
-    floor_arg *fa = arg;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    static const unsigned char msg[] = "the DAC TBS stands in for any signed bytes";
-    if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, fa->key) != 1 ||
-        EVP_DigestVerify(md, fa->sig, fa->sig_len, msg, sizeof msg - 1) != 1)
-        abort();
-    EVP_MD_CTX_free(md);
-}
-
-static void three_verifies(void *arg)
-{
-    one_verify(arg);
-    one_verify(arg);
-    one_verify(arg);
-}
-
-static int make_floor(floor_arg *fa, const altroot_key *key)
-{
-    static const unsigned char msg[] = "the DAC TBS stands in for any signed bytes";
-    altroot_bytes sig = ALTROOT_BYTES_INIT, spki = ALTROOT_BYTES_INIT;
-    if (!check(altroot_sign(key, ALTROOT_SIG_ECDSA_P256_SHA256, ALTROOT_SIG_FORMAT_DER,
-                            (altroot_span){msg, sizeof msg - 1}, &sig),
-               "sign") ||
-        !check(altroot_key_spki_der(key, &spki), "spki") || sig.len > sizeof fa->sig)
-        return 0;
-    memcpy(fa->sig, sig.ptr, sig.len);
-    fa->sig_len = sig.len;
-    const unsigned char *p = spki.ptr;
-    fa->key = d2i_PUBKEY(NULL, &p, (long)spki.len);
-    altroot_bytes_clear(&sig);
-    altroot_bytes_clear(&spki);
-    return fa->key != NULL;
-}
-
 int main(int argc, char **argv)
 {
     int iters = argc > 1 ? atoi(argv[1]) : 200, rounds = argc > 2 ? atoi(argv[2]) : 15;
     fixture f;
-    floor_arg fa;
-    if (!make(&f) || !make_floor(&fa, f.dac_key))
+    bench_floor fa;
+    if (!make(&f) || !bench_floor_make(&fa, f.dac_key, 3))
         return 1;
     bench_header("Matter attestation: DAC -> PAI -> PAA chain + Certification Declaration");
     bench_stat s_ours = bench_run(ours, &f, iters, rounds);
     bench_stat s_base = bench_run(baseline, &f, iters, rounds);
-    bench_stat s_floor = bench_run(three_verifies, &fa, iters, rounds);
+    bench_stat s_floor = bench_run(bench_floor_run, &fa, iters, rounds);
     bench_report("altroot_matter_verify_attestation", s_ours,
                  "OpenSSL X509_verify_cert + CMS_verify", s_base);
     bench_report("altroot_matter_verify_attestation", s_ours, "3 x ECDSA P-256 verify (floor)",
                  s_floor);
     bench_report("OpenSSL X509_verify_cert + CMS_verify", s_base, "3 x ECDSA P-256 verify (floor)",
                  s_floor);
-    EVP_PKEY_free(fa.key);
+    bench_floor_free(&fa);
     return 0;
 }

@@ -1,15 +1,17 @@
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../../src/core/guard.h"
-#include "cli.h"
+#include "demo.h"
 #include "demo_matter.h"
 
-#define DAY 86400
+#define DAY DEMO_DAY
+#define VID 0xFFF1
+#define PID 0x8000
 
 struct demo_matter {
     altroot_matter_minted att;
+    altroot_matter_minted twin; /* another unit of the same model, from its own PAA */
     altroot_matter_op_fabric fab, other;
     char host[64];
 };
@@ -19,6 +21,7 @@ void demo_matter_free(demo_matter *m)
     if (m == NULL)
         return;
     altroot_matter_minted_clear(&m->att);
+    altroot_matter_minted_clear(&m->twin);
     altroot_matter_op_fabric_clear(&m->fab);
     altroot_matter_op_fabric_clear(&m->other);
     altroot_free(m);
@@ -53,7 +56,9 @@ altroot_err demo_matter_make(altroot_time at, demo_matter **out)
 {
     demo_matter *m = altroot_calloc(1, sizeof *m);
     ENSURE(m != NULL, ALTROOT_E_NOMEM);
-    altroot_err err = altroot_matter_mint(0xFFF1, 0x8000, at, ALTROOT_MATTER_FAULT_NONE, &m->att);
+    altroot_err err = altroot_matter_mint(VID, PID, at, ALTROOT_MATTER_FAULT_NONE, &m->att);
+    if (err == ALTROOT_OK)
+        err = altroot_matter_mint(VID, PID, at, ALTROOT_MATTER_FAULT_NONE, &m->twin);
     if (err == ALTROOT_OK)
         err = fabric(at, 0xFAB000000000001DULL, &m->fab);
     if (err == ALTROOT_OK)
@@ -68,21 +73,42 @@ altroot_err demo_matter_make(altroot_time at, demo_matter **out)
     return ALTROOT_OK;
 }
 
-static bool write_one(const char *anchors, const char *kind, const char *name, altroot_cert *c)
-{
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/%s", anchors, kind);
-    return cli_mkdirs(dir) && cli_write_cert(dir, name, c);
-}
-
 altroot_err demo_matter_write_anchors(const demo_matter *m, const char *anchors)
 {
     altroot_cert *rcac = NULL;
     TRY(altroot_cert_from_der(altroot_bytes_span(&m->fab.rcac_der), &rcac));
-    bool ok = write_one(anchors, "matter-paa", "paa.pem", m->att.paa) &&
-              write_one(anchors, "matter-cd", "cd-signer.pem", m->att.cd_signer) &&
-              write_one(anchors, "matter-fabric", "rcac.pem", rcac);
+    bool ok = demo_write_anchor_cert(anchors, "matter-paa", "paa.pem", m->att.paa) &&
+              demo_write_anchor_cert(anchors, "matter-cd", "cd-signer.pem", m->att.cd_signer) &&
+              demo_write_anchor_cert(anchors, "matter-paa", "paa-2.pem", m->twin.paa) &&
+              demo_write_anchor_cert(anchors, "matter-cd", "cd-signer-2.pem", m->twin.cd_signer) &&
+              demo_write_anchor_cert(anchors, "matter-fabric", "rcac.pem", rcac);
     altroot_cert_free(rcac);
+    return ok ? ALTROOT_OK : ALTROOT_E_IO;
+}
+
+/* As `altroot pin` records it: the SHA-256 of the DAC's SubjectPublicKeyInfo. */
+altroot_err demo_matter_write_pin(const demo_matter *m, const char *anchors, const char *name,
+                                  altroot_time at)
+{
+    uint8_t spki[32];
+    TRY(altroot_cert_spki_sha256(m->att.dac, spki));
+    char canonical[ALTROOT_PIN_NAME_MAX + 1], identity[sizeof "spki-sha256:" + 64], file[300];
+    snprintf(identity, sizeof identity, "spki-sha256:");
+    altroot_hex_encode((altroot_span){spki, sizeof spki}, identity + strlen(identity));
+    TRY(altroot_pin_name(name, canonical, sizeof canonical));
+    char root[] = "matter", description[64];
+    snprintf(description, sizeof description, "vendor_id 0x%04X (test vendor), product_id 0x%04X",
+             VID, PID);
+    altroot_pin pin = {.name = canonical,
+                       .root = root,
+                       .identity = identity,
+                       .pinned_at = at - DAY,
+                       .description = description};
+    altroot_bytes text = ALTROOT_BYTES_INIT;
+    TRY(altroot_pin_format(&pin, &text));
+    snprintf(file, sizeof file, "%s.json", canonical);
+    bool ok = demo_write_anchor(anchors, "pins", file, text.ptr, text.len);
+    altroot_bytes_clear(&text);
     return ok ? ALTROOT_OK : ALTROOT_E_IO;
 }
 
@@ -91,14 +117,15 @@ const char *demo_matter_host(const demo_matter *m)
     return m->host;
 }
 
-/* Secondary: a self-signed device certificate carrying the evidence. */
-static altroot_err secondary(const demo_matter *m, demo_matter_kind kind, altroot_time at,
-                             altroot_bytes *cd, altroot_certs **chain, altroot_key **key)
+/* Secondary: a self-signed device certificate carrying the evidence of unit `u`. */
+static altroot_err secondary(const demo_matter *m, const altroot_matter_minted *u,
+                             demo_matter_kind kind, altroot_time at, altroot_bytes *cd,
+                             altroot_certs **chain, altroot_key **key)
 {
     const char *names[] = {m->host};
-    altroot_device_creds creds = {.matter_dac_key = m->att.dac_key,
-                                  .matter_dac = altroot_cert_der(m->att.dac),
-                                  .matter_pai = altroot_cert_der(m->att.pai),
+    altroot_device_creds creds = {.matter_dac_key = u->dac_key,
+                                  .matter_dac = altroot_cert_der(u->dac),
+                                  .matter_pai = altroot_cert_der(u->pai),
                                   .matter_cd = altroot_bytes_span(cd)};
     if (kind == DEMO_MATTER_OWNED) {
         creds.matter_noc_key = m->fab.noc_key;
@@ -106,11 +133,7 @@ static altroot_err secondary(const demo_matter *m, demo_matter_kind kind, altroo
         creds.matter_icac = altroot_bytes_span(&m->fab.icac_tlv);
         creds.matter_rcac = altroot_bytes_span(&m->fab.rcac_tlv);
     }
-    altroot_device_cert_params p = {.names = names,
-                                    .name_count = 1,
-                                    .not_before = at - DAY,
-                                    .not_after = at + 365 * (altroot_time)DAY,
-                                    .iat = at - 60};
+    altroot_device_cert_params p = demo_device_params(names, at);
     altroot_key *other = NULL;
     altroot_certs *donor = NULL;
     altroot_key *donor_key = NULL;
@@ -151,14 +174,15 @@ altroot_err demo_matter_server(const demo_matter *m, demo_matter_kind kind, altr
     altroot_certs *chain = NULL;
     altroot_key *own_key = NULL;
     const altroot_key *key = NULL;
+    const altroot_matter_minted *u = kind == DEMO_MATTER_SAME_MODEL ? &m->twin : &m->att;
     altroot_bytes cd = ALTROOT_BYTES_INIT;
-    altroot_err err = altroot_bytes_append(&cd, m->att.cd.ptr, m->att.cd.len);
+    altroot_err err = altroot_bytes_append(&cd, u->cd.ptr, u->cd.len);
     if (err == ALTROOT_OK && kind == DEMO_MATTER_FORGED_CD)
         cd.ptr[cd.len - 2] ^= 0x01; /* a byte of the signature's s value */
     if (err == ALTROOT_OK && (kind == DEMO_MATTER_PRIMARY || kind == DEMO_MATTER_WRONG_FABRIC))
         err = primary(kind == DEMO_MATTER_PRIMARY ? &m->fab : &m->other, &chain, &key);
     else if (err == ALTROOT_OK &&
-             (err = secondary(m, kind, at, &cd, &chain, &own_key)) == ALTROOT_OK)
+             (err = secondary(m, u, kind, at, &cd, &chain, &own_key)) == ALTROOT_OK)
         key = own_key;
     if (err == ALTROOT_OK)
         err = altroot_tls_server_new(chain, key, out);

@@ -1,5 +1,6 @@
-/* The Matter scenarios of `altroot demo`: a minted attestation PKI and fabric, and the device
- * servers of each scenario (secondary and primary integration, and attacks). */
+/* The Matter scenarios of `altroot demo`: a minted attestation PKI and fabric, a second unit of
+ * the same model, a pin, and the device servers of each scenario (secondary and primary
+ * integration, and attacks). */
 #ifndef ALTROOT_TOOL_DEMO_MATTER_H
 #define ALTROOT_TOOL_DEMO_MATTER_H
 
@@ -13,14 +14,19 @@ typedef enum demo_matter_kind {
     DEMO_MATTER_COPIED,       /* evidence copied from another device */
     DEMO_MATTER_FORGED_CD,    /* a CD whose signature was altered */
     DEMO_MATTER_WRONG_FABRIC, /* a NOC chain of a fabric you do not administer */
+    DEMO_MATTER_SAME_MODEL,   /* evidence of another genuine unit of the same model */
 } demo_matter_kind;
 
 typedef struct demo_matter demo_matter;
 
 altroot_err demo_matter_make(altroot_time at, demo_matter **out);
 void demo_matter_free(demo_matter *m);
-/* anchors/matter-paa, matter-cd and matter-fabric under `anchors`. */
+/* anchors/matter-paa and matter-cd (of both units) and matter-fabric under `anchors`. */
 altroot_err demo_matter_write_anchors(const demo_matter *m, const char *anchors);
+/* anchors/pins/NAME.json: a pin of the first unit (its DAC's key) for `name`, made a day before
+ * `at`. */
+altroot_err demo_matter_write_pin(const demo_matter *m, const char *anchors, const char *name,
+                                  altroot_time at);
 /* "<CFID>-<NodeID>.local": the name the owned node answers to. */
 const char *demo_matter_host(const demo_matter *m);
 /* A server for `kind`: chain and key (caller frees with altroot_tls_server_free). */

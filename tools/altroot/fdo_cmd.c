@@ -5,9 +5,9 @@
 #include <sys/stat.h>
 
 #include <altroot/fdo.h>
-#include <altroot/fdo_crypto.h>
 
 #include "cli.h"
+#include "fdo_pki.h"
 #include "verify_fdo.h"
 
 #define EXTEND_USAGE                                                                               \
@@ -183,19 +183,6 @@ static int parse_mint(int argc, char **argv, mint_args *a)
     return 0;
 }
 
-static altroot_err new_key(const char *name, altroot_key **out)
-{
-    if (name == NULL || strcmp(name, "p384") == 0)
-        return altroot_key_generate(ALTROOT_KEY_EC_P384, out);
-    if (strcmp(name, "p256") == 0)
-        return altroot_key_generate(ALTROOT_KEY_EC_P256, out);
-    if (strcmp(name, "rsa2048") == 0)
-        return altroot_key_generate(ALTROOT_KEY_RSA_2048, out);
-    if (strcmp(name, "rsa3072") == 0)
-        return altroot_key_generate_rsa(3072, out);
-    return ALTROOT_E_ARG;
-}
-
 static bool write_key(const char *dir, const char *name, const altroot_key *k, bool priv)
 {
     char path[4096];
@@ -231,83 +218,7 @@ static bool write_key(const char *dir, const char *name, const altroot_key *k, b
     return ok;
 }
 
-typedef struct mint_state {
-    altroot_key *mfr, *ca_key, *dev_key, *owner;
-    altroot_cert *ca, *dev;
-    altroot_certs *chain;
-    altroot_bytes voucher;
-    uint8_t secret[48];
-} mint_state;
-
-static altroot_err mint_pki(const mint_args *a, mint_state *s)
-{
-    altroot_time now = altroot_time_now();
-    altroot_cert_template ca = {.common_name = "altroot FDO test device CA",
-                                .organization = "altroot test manufacturer",
-                                .not_before = now - 3600,
-                                .not_after = now + 3650L * 86400,
-                                .is_ca = true,
-                                .path_len = 0};
-    altroot_cert_template dev = {.common_name =
-                                     a->device_info != NULL ? a->device_info : "altroot-fdo-device",
-                                 .not_before = now - 3600,
-                                 .not_after = ALTROOT_TIME_NO_EXPIRY};
-    altroot_err err = new_key(a->key, &s->mfr);
-    if (err == ALTROOT_OK)
-        err = altroot_key_generate(ALTROOT_KEY_EC_P384, &s->ca_key);
-    if (err == ALTROOT_OK)
-        err = altroot_key_generate(ALTROOT_KEY_EC_P256, &s->dev_key);
-    if (err == ALTROOT_OK)
-        err = altroot_cert_issue(&ca, s->ca_key, NULL, NULL, &s->ca);
-    if (err == ALTROOT_OK)
-        err = altroot_cert_issue(&dev, s->dev_key, s->ca, s->ca_key, &s->dev);
-    if (err == ALTROOT_OK)
-        err = altroot_certs_new(&s->chain);
-    if (err == ALTROOT_OK)
-        err = altroot_certs_push(s->chain, s->dev);
-    if (err == ALTROOT_OK)
-        err = altroot_certs_push(s->chain, s->ca);
-    return err;
-}
-
-static altroot_err mint_chain(const mint_args *a, mint_state *s, altroot_fdo_fault fault)
-{
-    altroot_fdo_mint_params mp = {.mfr_key = s->mfr,
-                                  .device_chain = s->chain,
-                                  .device_info = a->device_info != NULL ? a->device_info
-                                                                        : "altroot-fdo-device",
-                                  .hmac_secret = {s->secret, 48}};
-    altroot_err err = altroot_random_bytes(mp.guid, sizeof mp.guid);
-    if (err == ALTROOT_OK)
-        err = altroot_random_bytes(s->secret, sizeof s->secret);
-    if (err == ALTROOT_OK)
-        err = altroot_fdo_voucher_mint(&mp, &s->voucher);
-    altroot_key *signer = s->mfr;
-    for (long i = 0; err == ALTROOT_OK && i < a->entries; i++) {
-        altroot_key *next = NULL;
-        altroot_fdo_voucher *v = NULL;
-        err = new_key(a->key, &next);
-        if (err == ALTROOT_OK)
-            err = altroot_fdo_voucher_decode(altroot_bytes_span(&s->voucher), 0, &v, NULL, 0);
-        altroot_fdo_extend_params ep = {.owner_key = signer,
-                                        .next_owner = next,
-                                        .fault =
-                                            i + 1 == a->entries ? fault : ALTROOT_FDO_FAULT_NONE};
-        altroot_bytes nv = ALTROOT_BYTES_INIT;
-        if (err == ALTROOT_OK)
-            err = altroot_fdo_voucher_extend(v, &ep, &nv);
-        altroot_fdo_voucher_free(v);
-        altroot_bytes_clear(&s->voucher);
-        s->voucher = nv;
-        if (signer != s->mfr)
-            altroot_key_free(signer);
-        signer = next;
-    }
-    s->owner = signer;
-    return err;
-}
-
-static bool mint_write(const char *dir, mint_state *s)
+static bool mint_write(const char *dir, const fdo_pki *s)
 {
     char path[4096], hex[97];
     altroot_bytes pem = ALTROOT_BYTES_INIT, certs = ALTROOT_BYTES_INIT;
@@ -355,24 +266,13 @@ int mint_fdo(int argc, char **argv)
     }
     if (a.fault != NULL)
         fault = FAULTS[k].fault;
-    mint_state s;
-    memset(&s, 0, sizeof s);
-    altroot_err err = mint_pki(&a, &s);
-    if (err == ALTROOT_OK)
-        err = mint_chain(&a, &s, fault);
+    fdo_pki_params pp = {a.key, a.device_info, a.entries, fault, altroot_time_now()};
+    fdo_pki s;
+    altroot_err err = fdo_pki_make(&pp, &s);
     if (err != ALTROOT_OK)
         cli_error("mint fdo", err);
     (void)mkdir(a.out, 0755);
     int rc = err == ALTROOT_OK && mint_write(a.out, &s) ? EXIT_VERIFIED : EXIT_USAGE;
-    if (s.owner != s.mfr)
-        altroot_key_free(s.owner);
-    altroot_key_free(s.mfr);
-    altroot_key_free(s.ca_key);
-    altroot_key_free(s.dev_key);
-    altroot_cert_free(s.ca);
-    altroot_cert_free(s.dev);
-    altroot_certs_free(s.chain);
-    altroot_bytes_clear(&s.voucher);
-    altroot_wipe(s.secret, sizeof s.secret);
+    fdo_pki_free(&s);
     return rc;
 }

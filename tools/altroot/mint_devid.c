@@ -6,84 +6,13 @@
 #include <altroot/mud.h>
 
 #include "cli.h"
+#include "devid_pki.h"
 #include "verify_devid.h"
 
 #define USAGE_MINT_DEVID                                                                           \
     "usage: altroot mint devid --out DIR [--serial S] [--mud-url URL] [--fault NAME]\n"
 #define USAGE_MINT_MUD "usage: altroot mint mud --out DIR [--mud-url URL] [--fault NAME]\n"
-#define MUD_URL "https://mud.example.com/widget-2000.json"
-
-typedef struct pki {
-    altroot_key *root_key, *ca_key, *dev_key, *dom_key, *signer_key;
-    altroot_cert *root, *ca, *idevid, *dom, *ldevid, *signer;
-    altroot_bytes signer_name;
-} pki;
-
-static void pki_free(pki *p)
-{
-    altroot_key *k[] = {p->root_key, p->ca_key, p->dev_key, p->dom_key, p->signer_key};
-    altroot_cert *c[] = {p->root, p->ca, p->idevid, p->dom, p->ldevid, p->signer};
-    for (size_t i = 0; i < 5; i++)
-        altroot_key_free(k[i]);
-    for (size_t i = 0; i < 6; i++)
-        altroot_cert_free(c[i]);
-    altroot_bytes_clear(&p->signer_name);
-}
-
-static altroot_err keys(pki *p)
-{
-    altroot_key **k[] = {&p->root_key, &p->ca_key, &p->dev_key, &p->dom_key, &p->signer_key};
-    for (size_t i = 0; i < 5; i++) {
-        altroot_err err =
-            altroot_key_generate(i == 0 ? ALTROOT_KEY_EC_P384 : ALTROOT_KEY_EC_P256, k[i]);
-        if (err != ALTROOT_OK)
-            return err;
-    }
-    return ALTROOT_OK;
-}
-
-/* Root CA, issuing CA, MUD signer, IDevID (with `fault`), domain CA and LDevID. */
-static altroot_err build(pki *p, const char *serial, const char *mud_url, altroot_devid_fault f)
-{
-    altroot_time t0 = altroot_time_now() - 3600;
-    altroot_name_entry sn[] = {{"2.5.4.6", "XX"},
-                               {"2.5.4.10", "Example Widgets"},
-                               {"2.5.4.3", "Example Widgets MUD Signer"}};
-    altroot_err err = keys(p);
-    if (err == ALTROOT_OK)
-        err = altroot_devid_mint_ca("Example Widgets", "Example Widgets DevID Root CA", 1, t0,
-                                    p->root_key, NULL, NULL, &p->root);
-    if (err == ALTROOT_OK)
-        err = altroot_devid_mint_ca("Example Widgets", "Example Widgets IDevID CA", 0, t0,
-                                    p->ca_key, p->root, p->root_key, &p->ca);
-    if (err == ALTROOT_OK)
-        err = altroot_devid_name_der(sn, 3, &p->signer_name);
-    if (err == ALTROOT_OK)
-        err = altroot_devid_mint_signer(altroot_bytes_span(&p->signer_name),
-                                        ALTROOT_KU_DIGITAL_SIGNATURE, t0, ALTROOT_TIME_NO_EXPIRY,
-                                        p->signer_key, p->root, p->root_key, &p->signer);
-    altroot_devid_mint_params m = {.organization = "Example Widgets",
-                                   .common_name = "Widget 2000",
-                                   .serial = serial,
-                                   .hw_type = "1.3.6.1.4.1.6715.10.1",
-                                   .masa_url = "masa.example.com",
-                                   .mud_url = mud_url,
-                                   .mudsigner = altroot_bytes_span(&p->signer_name),
-                                   .not_before = t0,
-                                   .not_after = ALTROOT_TIME_NO_EXPIRY,
-                                   .fault = f};
-    if (err == ALTROOT_OK)
-        err = altroot_devid_mint(&m, p->dev_key, p->ca, p->ca_key, &p->idevid);
-    if (err == ALTROOT_OK)
-        err =
-            altroot_devid_mint_ca("Home", "Home Domain CA", 0, t0, p->dom_key, NULL, NULL, &p->dom);
-    m.fault = ALTROOT_DEVID_FAULT_NONE;
-    if (err == ALTROOT_OK)
-        err = altroot_devid_mint(&m, p->dev_key, p->dom, p->dom_key, &p->ldevid);
-    return err;
-}
-
-static bool write_pki(const char *out, const pki *p)
+static bool write_pki(const char *out, const devid_pki *p)
 {
     return cli_mkdirs(out) && cli_write_cert(out, "mfg-root-ca.pem", p->root) &&
            cli_write_key(out, "mfg-root-ca.key.pem", p->root_key) &&
@@ -126,7 +55,7 @@ static int parse_mint(int argc, char **argv, mint_args *a, const char *usage)
 
 int mint_devid(int argc, char **argv)
 {
-    mint_args a = {NULL, "WX-2000-000042", MUD_URL, "none"};
+    mint_args a = {NULL, "WX-2000-000042", DEVID_PKI_MUD_URL, "none"};
     altroot_devid_fault f = ALTROOT_DEVID_FAULT_NONE;
     if (parse_mint(argc, argv, &a, USAGE_MINT_DEVID) != 0)
         return EXIT_USAGE;
@@ -134,19 +63,19 @@ int mint_devid(int argc, char **argv)
         fprintf(stderr, "altroot mint devid: unknown fault \"%s\"\n", a.fault);
         return EXIT_USAGE;
     }
-    pki p;
-    memset(&p, 0, sizeof p);
-    altroot_err err = build(&p, a.serial, a.url, f);
+    devid_pki_unit u = {a.serial, a.url, f, altroot_time_now() - 3600, ALTROOT_TIME_NO_EXPIRY};
+    devid_pki p;
+    altroot_err err = devid_pki_make(&p, &u);
     int rc = err == ALTROOT_OK && write_pki(a.out, &p) ? EXIT_VERIFIED : EXIT_USAGE;
     if (err != ALTROOT_OK)
         cli_error("mint devid", err);
-    pki_free(&p);
+    devid_pki_free(&p);
     return rc;
 }
 
 int mint_mud(int argc, char **argv)
 {
-    mint_args a = {NULL, "WX-2000-000042", MUD_URL, "none"};
+    mint_args a = {NULL, "WX-2000-000042", DEVID_PKI_MUD_URL, "none"};
     altroot_mud_fault f = ALTROOT_MUD_FAULT_NONE;
     if (parse_mint(argc, argv, &a, USAGE_MINT_MUD) != 0)
         return EXIT_USAGE;
@@ -154,23 +83,13 @@ int mint_mud(int argc, char **argv)
         fprintf(stderr, "altroot mint mud: unknown fault \"%s\"\n", a.fault);
         return EXIT_USAGE;
     }
-    pki p;
-    memset(&p, 0, sizeof p);
+    devid_pki_unit u = {a.serial, a.url, ALTROOT_DEVID_FAULT_NONE, altroot_time_now() - 3600,
+                        ALTROOT_TIME_NO_EXPIRY};
+    devid_pki p;
     altroot_bytes file = ALTROOT_BYTES_INIT, sig = ALTROOT_BYTES_INIT;
-    altroot_err err = build(&p, a.serial, a.url, ALTROOT_DEVID_FAULT_NONE);
-    altroot_mud_mint_params m = {.mud_url = a.url,
-                                 .mfg_name = "Example Widgets",
-                                 .model_name = "Widget 2000",
-                                 .firmware_rev = "1.0.0",
-                                 .software_rev = "1.0.0",
-                                 .documentation = "https://www.example.com/widget-2000",
-                                 .systeminfo = "Example Widgets Widget 2000",
-                                 .last_update = altroot_time_now(),
-                                 .signer = p.signer,
-                                 .key = p.signer_key,
-                                 .fault = f};
+    altroot_err err = devid_pki_make(&p, &u);
     if (err == ALTROOT_OK)
-        err = altroot_mud_mint(&m, &file, &sig);
+        err = devid_pki_mud(&p, a.url, altroot_time_now(), f, &file, &sig);
     int rc = err == ALTROOT_OK && write_pki(a.out, &p) &&
                      cli_write(a.out, "mud.json", file.ptr, file.len, false) &&
                      cli_write(a.out, "mud.p7s", sig.ptr, sig.len, false)
@@ -180,6 +99,6 @@ int mint_mud(int argc, char **argv)
         cli_error("mint mud", err);
     altroot_bytes_clear(&file);
     altroot_bytes_clear(&sig);
-    pki_free(&p);
+    devid_pki_free(&p);
     return rc;
 }

@@ -1,8 +1,8 @@
 /*
  * altroot-browser: a small WebKitGTK 4.1 browser whose TLS decision goes through libaltroot and
  * whose trust panel shows the verdict. Shared state and the functions each file provides:
- * main.c (options, start-up), window.c (window and trust panel), page.c (error pages),
- * tls.c (the TLS decision), headless.c (the automated check).
+ * main.c (options, start-up, the trust store), window.c (window and trust panel), page.c (error
+ * pages), tls.c (the TLS decision), pin.c (pinning a device), headless.c (the automated check).
  */
 #ifndef ALTROOT_BROWSER_H
 #define ALTROOT_BROWSER_H
@@ -33,6 +33,7 @@ typedef struct ab_options {
     const char *screenshot; /* --screenshot FILE.png */
     const char *report;     /* --report FILE.json */
     int timeout_s;          /* --timeout SEC of a headless check */
+    bool headless_pin;      /* --headless-pin: press "Pin this device" when it is enabled */
 } ab_options;
 
 /* What the view shows now; the trust panel and the report follow it. */
@@ -73,9 +74,17 @@ typedef struct ab_browser {
     bool tls_failure_handled;  /* the current load failed with TLS errors and we took over */
     bool committed;            /* the current load committed (a failed load never does) */
     int loads;                 /* loads started, to bound reload loops */
+    char *pinned;              /* owned: the pin file written in this run, or NULL */
     /* The headless check (NULL in interactive mode). */
     struct ab_headless *headless;
 } ab_browser;
+
+/* ---- main.c ---- */
+
+/* Load the trust store of `o`, refused as a whole when any anchor or pin is unusable. On
+ * success returns NULL and sets *out (caller frees with altroot_trust_store_free); otherwise
+ * returns the problems, one per line (caller frees with g_free), and leaves *out untouched. */
+char *ab_store_load(const ab_options *o, altroot_trust_store **out);
 
 /* ---- window.c ---- */
 
@@ -107,6 +116,16 @@ void ab_page_show_blocked(ab_browser *b, const char *uri);
 /* Show the error page for a page that could not be reached. */
 void ab_page_show_unreachable(ab_browser *b, const char *uri, const char *why);
 
+/* ---- pin.c ---- */
+
+/* Why the shown verdict cannot be pinned, in words for the button's tooltip; NULL when it can
+ * (an `attested` verdict, an --anchors folder, and an identity to pin). Caller frees (g_free). */
+char *ab_pin_unavailable(const ab_browser *b);
+/* Pin the device of the shown verdict: ask first unless `confirmed`, then write the pin, reload
+ * the trust store and open the page again. Returns false (after telling the user) when nothing
+ * was pinned; b->pinned names the file written. */
+bool ab_pin_device(ab_browser *b, bool confirmed);
+
 /* ---- tls.c ---- */
 
 /* Create the web context and view with the TLS policy and the signal handlers of the trust
@@ -123,7 +142,7 @@ void ab_tls_open(ab_browser *b, const char *uri);
 int ab_headless_run(ab_browser *b);
 /* Called by tls.c when the page shown is final (site page, or one of our error pages). */
 void ab_headless_page_done(ab_browser *b);
-/* Called by tls.c when the page could not be loaded at all. */
-void ab_headless_failed(ab_browser *b, const char *why);
+/* Called by pin.c when pinning failed: the report says why. */
+void ab_headless_pin_failed(ab_browser *b, const char *why);
 
 #endif

@@ -3,6 +3,8 @@
  * for the final page (the site, or our error page), read the page's text through JavaScript,
  * let it render, then write a PNG of the whole window (page and trust panel) and the verdict
  * JSON, extended with what a person saw: "panel" {title, text}, "page_text" and "browser".
+ * With --headless-pin, an attested page first gets its "Pin this device" button pressed when it
+ * is enabled, and the page opened after pinning is the one reported.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@ typedef struct ab_headless {
     char *page_text;     /* document.body.innerText */
     json_int_t controls; /* links, buttons, inputs and forms on the page */
     guint timer;         /* the --timeout source, 0 once it fired */
+    bool pin_pressed;    /* --headless-pin pressed the button (once per run) */
+    char *pin_error;     /* why pressing it pinned nothing, or NULL */
 } ab_headless;
 
 static gboolean on_timeout(gpointer data)
@@ -53,6 +57,16 @@ static const char *const tls_flag_names[] = {"unknown-ca",   "bad-identity", "no
                                              "expired",      "revoked",      "insecure",
                                              "generic-error"};
 
+/* The "Pin this device" button as shown: visible, sensitive, and its tooltip. */
+static json_t *pin_button(const ab_browser *b)
+{
+    char *tip = gtk_widget_get_tooltip_text(b->panel.pin);
+    json_t *o = json_pack("{s:b, s:b, s:s?}", "visible", gtk_widget_get_visible(b->panel.pin),
+                          "sensitive", gtk_widget_get_sensitive(b->panel.pin), "tooltip", tip);
+    g_free(tip);
+    return o;
+}
+
 static json_t *browser_facts(const ab_browser *b)
 {
     static const char *const pages[] = {"none", "site", "blocked", "unreachable"};
@@ -60,10 +74,11 @@ static json_t *browser_facts(const ab_browser *b)
     for (unsigned i = 0; i < G_N_ELEMENTS(tls_flag_names); i++)
         if ((b->webkit_errors & (1u << i)) != 0)
             json_array_append_new(flags, json_string(tls_flag_names[i]));
-    return json_pack("{s:s, s:o, s:b, s:s?, s:I}", "page", pages[b->page], "webkit_tls_errors",
-                     flags, "exception_allowed", b->exception_allowed, "exception_host",
-                     b->exception_allowed ? b->exception_host : NULL, "page_controls",
-                     b->headless->controls);
+    return json_pack("{s:s, s:o, s:b, s:s?, s:I, s:o, s:s?, s:s?}", "page", pages[b->page],
+                     "webkit_tls_errors", flags, "exception_allowed", b->exception_allowed,
+                     "exception_host", b->exception_allowed ? b->exception_host : NULL,
+                     "page_controls", b->headless->controls, "pin_button", pin_button(b), "pinned",
+                     b->pinned, "pin_error", b->headless->pin_error);
 }
 
 /* The verdict JSON of the library, plus what the window showed. */
@@ -155,10 +170,9 @@ static void on_page_info(GObject *view, GAsyncResult *result, gpointer data)
     g_timeout_add(AB_RENDER_DELAY_MS, finish, b);
 }
 
-void ab_headless_page_done(ab_browser *b)
+/* Read the final page's text, then take the screenshot and write the report. */
+static void read_final_page(ab_browser *b)
 {
-    if (b->headless->finishing)
-        return;
     b->headless->finishing = true;
     /* An isolated world: the page's own scripts cannot redefine what we read. */
     static const char script[] =
@@ -167,6 +181,41 @@ void ab_headless_page_done(ab_browser *b)
         ".length})";
     webkit_web_view_evaluate_javascript(b->view, script, -1, "altroot-browser", NULL, NULL,
                                         on_page_info, b);
+}
+
+void ab_headless_pin_failed(ab_browser *b, const char *why)
+{
+    g_free(b->headless->pin_error);
+    b->headless->pin_error = g_strdup(why);
+}
+
+/* Pressed from an idle callback, outside WebKit's load signal. A pin that worked opens the page
+ * again and that load ends here again; one that failed leaves this page as the final one. */
+static gboolean press_pin(gpointer data)
+{
+    ab_browser *b = data;
+    gtk_button_clicked(GTK_BUTTON(b->panel.pin));
+    if (b->headless->pin_error != NULL)
+        read_final_page(b);
+    return G_SOURCE_REMOVE;
+}
+
+static bool wants_pin(const ab_browser *b)
+{
+    return b->opt.headless_pin && !b->headless->pin_pressed &&
+           gtk_widget_get_visible(b->panel.pin) && gtk_widget_get_sensitive(b->panel.pin);
+}
+
+void ab_headless_page_done(ab_browser *b)
+{
+    if (b->headless->finishing)
+        return;
+    if (wants_pin(b)) {
+        b->headless->pin_pressed = true;
+        g_idle_add(press_pin, b);
+        return;
+    }
+    read_final_page(b);
 }
 
 int ab_headless_run(ab_browser *b)
@@ -181,6 +230,7 @@ int ab_headless_run(ab_browser *b)
     if (h.timer != 0)
         g_source_remove(h.timer);
     g_free(h.page_text);
+    g_free(h.pin_error);
     b->headless = NULL;
     return h.exit_code;
 }

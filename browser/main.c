@@ -2,6 +2,7 @@
  * altroot-browser [--anchors DIR] [--webpki FILE|none] [--at TIME] URL
  * altroot-browser --headless-check URL --screenshot FILE.png --report FILE.json
  *                 [--anchors DIR] [--webpki FILE|none] [--at TIME] [--timeout SEC]
+ *                 [--headless-pin]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,11 @@ static void usage(FILE *out)
             "FILE.json\n"
             "                       [--anchors DIR] [--webpki FILE|none] [--at TIME] "
             "[--timeout SEC]\n"
+            "                       [--headless-pin]\n"
             "A WebKitGTK browser whose TLS decision is made by altroot with your anchors.\n"
             "The headless check exits 0 when the page is trusted, 1 when it is not, 2 when it\n"
-            "could not be checked.\n");
+            "could not be checked. --headless-pin presses \"Pin this device\" when it is\n"
+            "enabled (without asking) and reports the page opened after pinning.\n");
 }
 
 static bool parse_timeout(const char *s, int *out)
@@ -78,6 +81,10 @@ static int parse_args(ab_options *o, int argc, char **argv)
             usage(stdout);
             return -1;
         }
+        if (strcmp(argv[i], "--headless-pin") == 0) {
+            o->headless_pin = true;
+            continue;
+        }
         if (takes_value(argv[i]) && i + 1 >= argc) {
             fprintf(stderr, "altroot-browser: %s needs a value\n", argv[i]);
             return AB_EXIT_USAGE;
@@ -100,6 +107,10 @@ static int parse_args(ab_options *o, int argc, char **argv)
 /* The headless check needs its outputs and an https:// URL the library can parse. */
 static bool check_headless_args(const ab_options *o)
 {
+    if (o->headless_pin && !o->headless) {
+        fprintf(stderr, "altroot-browser: --headless-pin needs --headless-check\n");
+        return false;
+    }
     if (o->screenshot == NULL || o->report == NULL) {
         fprintf(stderr, "altroot-browser: --headless-check needs --screenshot and --report\n");
         return false;
@@ -115,28 +126,51 @@ static bool check_headless_args(const ab_options *o)
     return true;
 }
 
+/* One problem of a trust store as a line: "WHERE: DETAIL (CODE)". */
+static void add_problem(GString *lines, const char *where, const char *detail, altroot_err code)
+{
+    g_string_append_printf(lines, "%s%s: %s (%s)", lines->len > 0 ? "\n" : "", where, detail,
+                           altroot_error_name(code));
+}
+
 /* The same store as `altroot --anchors DIR`, refused as a whole if any anchor is unusable. */
-static altroot_trust_store *load_store(const ab_options *o)
+char *ab_store_load(const ab_options *o, altroot_trust_store **out)
 {
     altroot_trust_options to = {o->anchors, o->webpki};
     altroot_trust_store *store = NULL;
+    GString *lines = g_string_new(NULL);
     altroot_err err = altroot_trust_store_load(&to, &store);
     if (err != ALTROOT_OK) {
-        fprintf(stderr, "altroot-browser: %s: %s (%s)\n",
-                o->anchors != NULL ? o->anchors : "trust store", altroot_strerror(err),
-                altroot_error_name(err));
-        return NULL;
+        add_problem(lines, o->anchors != NULL ? o->anchors : "trust store", altroot_strerror(err),
+                    err);
+        return g_string_free(lines, FALSE);
     }
     const altroot_failures *p = altroot_trust_store_problems(store);
     for (size_t i = 0; i < p->count; i++)
-        fprintf(stderr, "altroot-browser: %s: %s (%s)\n", p->items[i].where, p->items[i].detail,
-                altroot_error_name(p->items[i].code));
+        add_problem(lines, p->items[i].where, p->items[i].detail, p->items[i].code);
     if (p->count > 0) {
-        fprintf(stderr, "altroot-browser: the trust store has problems; refusing to use it\n");
         altroot_trust_store_free(store);
-        return NULL;
+        return g_string_free(lines, FALSE);
     }
-    return store;
+    g_string_free(lines, TRUE);
+    *out = store;
+    return NULL;
+}
+
+/* At start-up, a store with problems stops the browser: each problem goes to stderr. */
+static altroot_trust_store *load_store(const ab_options *o)
+{
+    altroot_trust_store *store = NULL;
+    char *problems = ab_store_load(o, &store);
+    if (problems == NULL)
+        return store;
+    char **lines = g_strsplit(problems, "\n", -1);
+    for (char **l = lines; *l != NULL; l++)
+        fprintf(stderr, "altroot-browser: %s\n", *l);
+    fprintf(stderr, "altroot-browser: the trust store has problems; refusing to use it\n");
+    g_strfreev(lines);
+    g_free(problems);
+    return NULL;
 }
 
 static int run(ab_browser *b)
@@ -160,7 +194,7 @@ int main(int argc, char **argv)
     int rc = parse_args(&b.opt, argc, argv);
     if (rc != 0)
         return rc < 0 ? AB_EXIT_TRUSTED : rc;
-    if (b.opt.headless && !check_headless_args(&b.opt))
+    if ((b.opt.headless || b.opt.headless_pin) && !check_headless_args(&b.opt))
         return AB_EXIT_USAGE;
     b.store = load_store(&b.opt);
     if (b.store == NULL)
@@ -177,6 +211,7 @@ int main(int argc, char **argv)
     g_clear_object(&b.context);
     altroot_verdict_clear(&b.verdict);
     g_free(b.unreachable);
+    g_free(b.pinned);
     altroot_trust_store_free(b.store);
     return rc;
 }

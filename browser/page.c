@@ -77,8 +77,9 @@ static void put_attested(GString *html, const altroot_verdict *v)
     g_string_append(html,
                     "</li></ul><p class=\"note\">This is a genuine device of that maker, but "
                     "nothing proves that it is <b>yours</b> or that it is the name you typed: "
-                    "another unit of the same model would pass the same check. Pinning this "
-                    "device arrives with name binding; until then the page stays closed.</p>");
+                    "another unit of the same model would pass the same check. If it is "
+                    "yours, <b>Pin this device</b> in the trust panel: this name is then "
+                    "trusted for this unit only. Until then the page stays closed.</p>");
 }
 
 void ab_page_show_blocked(ab_browser *b, const char *uri)

@@ -64,6 +64,26 @@ static void describe_untrusted(const altroot_verdict *v, GString *t)
         g_string_append_printf(t, "\n(and %zu more)", v->failures.count - 4);
 }
 
+/* "Pin this device": shown for attested verdicts, enabled only when a pin can be recorded; the
+ * tooltip says what pinning does, or exactly why it cannot be done. */
+static void update_pin_button(ab_browser *b, bool shown)
+{
+    gtk_widget_set_visible(b->panel.pin, shown);
+    if (!shown) {
+        gtk_widget_set_sensitive(b->panel.pin, FALSE);
+        gtk_widget_set_tooltip_text(b->panel.pin, NULL);
+        return;
+    }
+    char *why = ab_pin_unavailable(b);
+    char *tip = why != NULL ? why
+                            : g_strdup_printf("Record this device for %s in %s/pins/: later "
+                                              "visits are trusted from this unit only.",
+                                              b->verdict.name.name, b->opt.anchors);
+    gtk_widget_set_sensitive(b->panel.pin, why == NULL);
+    gtk_widget_set_tooltip_text(b->panel.pin, tip);
+    g_free(tip);
+}
+
 static void show_verdict(ab_browser *b, const altroot_verdict *v)
 {
     GString *t = g_string_new(v->message != NULL ? v->message : "");
@@ -86,7 +106,7 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
     }
     gtk_label_set_text(GTK_LABEL(b->panel.title), title);
     gtk_label_set_text(GTK_LABEL(b->panel.text), t->str);
-    gtk_widget_set_visible(b->panel.pin, v->decision == ALTROOT_DECISION_ATTESTED);
+    update_pin_button(b, v->decision == ALTROOT_DECISION_ATTESTED);
     g_free(title);
     g_string_free(t, TRUE);
 }
@@ -97,7 +117,7 @@ void ab_panel_update(ab_browser *b)
         show_verdict(b, &b->verdict);
         return;
     }
-    gtk_widget_set_visible(b->panel.pin, FALSE);
+    update_pin_button(b, false);
     if (b->page == AB_PAGE_UNREACHABLE) {
         set_look(b, "ab-untrusted", "\u2716");
         gtk_label_set_text(GTK_LABEL(b->panel.title), "Not connected");
@@ -133,6 +153,15 @@ static GtkWidget *label(const char *cls, bool wrap)
     return l;
 }
 
+static void on_pin_clicked(GtkButton *button, gpointer data)
+{
+    (void)button;
+    ab_browser *b = data;
+    /* The headless check presses the button as `altroot pin --yes` does: without asking. */
+    if (!ab_pin_device(b, b->headless != NULL))
+        g_debug("nothing pinned");
+}
+
 static GtkWidget *build_panel(ab_browser *b)
 {
     ab_panel *p = &b->panel;
@@ -143,11 +172,9 @@ static GtkWidget *build_panel(ab_browser *b)
     p->title = label("ab-title", false);
     p->text = label("ab-text", true);
     gtk_label_set_max_width_chars(GTK_LABEL(p->text), 70);
-    /* Pins are not in the trust store yet: the button says so instead of pretending. */
     p->pin = gtk_button_new_with_label("Pin this device");
     gtk_widget_set_sensitive(p->pin, FALSE);
-    gtk_widget_set_tooltip_text(p->pin, "Pinning arrives with name binding: altroot cannot "
-                                        "record pins yet.");
+    g_signal_connect(p->pin, "clicked", G_CALLBACK(on_pin_clicked), b);
     gtk_widget_set_no_show_all(p->pin, TRUE);
     gtk_widget_set_valign(p->pin, GTK_ALIGN_CENTER);
     GtkWidget *words = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);

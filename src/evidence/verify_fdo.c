@@ -83,7 +83,9 @@ altroot_err evd_verify_fdo(evd_ctx *c, const altroot_evidence_fdo *e)
     }
     if (err == ALTROOT_OK && r->status == ALTROOT_ROOT_VERIFIED)
         err = facts(r, &res);
-    if (err == ALTROOT_OK && r->attestation)
+    /* Attestation implies a voucher with a device chain (both are failures above otherwise). */
+    if (err == ALTROOT_OK && r->attestation && res.voucher != NULL &&
+        res.voucher->device_chain != NULL)
         err = evd_set_identity(r, altroot_certs_get(res.voucher->device_chain, 0));
     for (size_t i = 0; err == ALTROOT_OK && i < res.notes.count; i++)
         err = altroot_strlist_add(&c->v->warnings, res.notes.items[i]);

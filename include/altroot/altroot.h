@@ -22,6 +22,7 @@
 #include <altroot/tls.h>
 #include <altroot/trust.h>
 #include <altroot/verdict.h>
+#include <altroot/verdict_cache.h>
 #include <altroot/version.h>
 #include <altroot/x509.h>
 

@@ -47,13 +47,15 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_eval_mode_parse(const char *t
                                                                    altroot_eval_mode *out);
 
 typedef struct altroot_connect_options {
-    const altroot_trust_store *store; /* borrowed; Web PKI and local-ca anchors */
-    altroot_time at;                  /* verification time */
-    int timeout_ms;                   /* connect and handshake, each; <= 0 means 10 s */
-    const char *connect_to;           /* borrowed; an address to connect to instead of resolving
-                                         the URL's host, which is still the name verified and
-                                         sent as SNI (like curl --connect-to); NULL: resolve */
-    altroot_eval_mode mode;           /* which roots decide; ALTROOT_EVAL_AUTO: all */
+    const altroot_trust_store *store;    /* borrowed; Web PKI and local-ca anchors */
+    altroot_time at;                     /* verification time */
+    int timeout_ms;                      /* connect and handshake, each; <= 0 means 10 s */
+    const char *connect_to;              /* borrowed; an address to connect to instead of resolving
+                                            the URL's host, which is still the name verified and
+                                            sent as SNI (like curl --connect-to); NULL: resolve */
+    altroot_eval_mode mode;              /* which roots decide; ALTROOT_EVAL_AUTO: all */
+    struct altroot_verdict_cache *cache; /* borrowed, may be NULL: reuse verdicts for repeat
+                                            connections (include/altroot/verdict_cache.h) */
 } altroot_connect_options;
 
 /* Connect to `url`, complete a TLS handshake (TLS 1.2 or 1.3), and decide trust. Returns OK when
@@ -125,10 +127,12 @@ struct ssl_ctx_st;
 struct ssl_st;
 
 typedef struct altroot_verifier_config {
-    const altroot_trust_store *store; /* borrowed; must outlive every connection made */
-    altroot_time at;                  /* verification time; 0 means the system clock */
-    const char *host;                 /* borrowed; the name or address asked for, or NULL to use
-                                         the SNI name the client sends */
+    const altroot_trust_store *store;    /* borrowed; must outlive every connection made */
+    altroot_time at;                     /* verification time; 0 means the system clock */
+    const char *host;                    /* borrowed; the name or address asked for, or NULL to use
+                                            the SNI name the client sends */
+    struct altroot_verdict_cache *cache; /* borrowed, may be NULL: reuse verdicts for repeat
+                                            handshakes with the same device */
 } altroot_verifier_config;
 
 /* Replace OpenSSL's chain verification on `ctx` with altroot's: each handshake's chain is judged

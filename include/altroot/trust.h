@@ -6,6 +6,7 @@
 #define ALTROOT_TRUST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <altroot/error.h>
 #include <altroot/export.h>
@@ -62,6 +63,10 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_trust_store_add(altroot_trust
                                                                    altroot_anchor_kind kind,
                                                                    const char *label,
                                                                    altroot_span data);
+
+/* A number that changes whenever anchors are added, and differs between any two stores loaded
+ * by this process: what a verdict cache keys on, so that no verdict outlives its anchors. */
+ALTROOT_API uint64_t altroot_trust_store_generation(const altroot_trust_store *store);
 
 /* Certificates of a kind; borrowed, valid while `store` lives. Never NULL. */
 ALTROOT_API const altroot_certs *altroot_trust_store_certs(const altroot_trust_store *store,

@@ -99,6 +99,8 @@ typedef struct altroot_verdict {
     altroot_name_binding name;
     altroot_failures failures; /* every failure of every root, prefixed by root */
     altroot_strlist warnings;
+    altroot_time cached_from; /* 0; with a verdict cache hit, when this evaluation was made
+                                 (altroot_evaluate_chain_cached) */
 } altroot_verdict;
 
 ALTROOT_API void altroot_verdict_init(altroot_verdict *v);
@@ -114,6 +116,10 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_facts_add(altroot_facts *f, c
                                                              const char *value);
 /* Set a string field to a copy (NULL allowed), freeing the old value. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_set_string(char **field, const char *value);
+
+/* A deep copy of `src` into `dst` (initialised here; clear it with altroot_verdict_clear). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_verdict_copy(altroot_verdict *dst,
+                                                                const altroot_verdict *src);
 
 /* Apply the decision table to the roots and the name binding: sets decision, rule, message and
  * lifted_class, and gathers the roots' failures into v->failures. */

@@ -11,6 +11,7 @@
 
 #include <altroot/alloc.h>
 #include <altroot/tls.h>
+#include <altroot/verdict_cache.h>
 
 #include "ossl.h"
 
@@ -91,7 +92,8 @@ static int verify_hook(X509_STORE_CTX *sctx, void *arg)
         h->host != NULL ? h->host : SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     altroot_time at = h->cfg.at != 0 ? h->cfg.at : altroot_time_now();
     if (chain_of(sctx, &chain) == ALTROOT_OK &&
-        altroot_evaluate_chain(chain, host, h->cfg.store, at, v) == ALTROOT_OK)
+        altroot_evaluate_chain_cached(h->cfg.cache, chain, host, h->cfg.store, at,
+                                      ALTROOT_EVAL_AUTO, v, NULL) == ALTROOT_OK)
         ok = v->decision == ALTROOT_DECISION_TRUSTED;
     altroot_certs_free(chain);
     if (h->sink != NULL) {

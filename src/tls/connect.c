@@ -4,6 +4,7 @@
 
 #include <altroot/alloc.h>
 #include <altroot/tls.h>
+#include <altroot/verdict_cache.h>
 
 #include "../core/guard.h"
 #include "net.h"
@@ -32,7 +33,8 @@ static altroot_err after_handshake(altroot_verdict *v, altroot_tls *tls, const a
         return no_session(v, ALTROOT_E_TLS_HANDSHAKE);
     }
     TRY(err);
-    err = altroot_evaluate_chain_mode(chain, u->host, o->store, o->at, o->mode, v);
+    err =
+        altroot_evaluate_chain_cached(o->cache, chain, u->host, o->store, o->at, o->mode, v, NULL);
     altroot_certs_free(chain);
     return err;
 }

@@ -160,6 +160,7 @@ static json_t *verdict_json(jb *b, const altroot_verdict *v)
     put(b, o, "altroot_report", json_integer(REPORT_VERSION));
     put(b, o, "target", str_or_null(v->target));
     put(b, o, "at", time_json(v->at));
+    put(b, o, "cached_from", v->cached_from != 0 ? time_json(v->cached_from) : json_null());
     put(b, o, "decision", json_string(altroot_decision_name(v->decision)));
     put(b, o, "rule", json_integer(v->rule));
     put(b, o, "message", str_or_null(v->message));

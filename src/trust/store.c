@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ typedef struct pin_entry {
 } pin_entry;
 
 struct altroot_trust_store {
+    uint64_t generation;
     kind_set kinds[ALTROOT_ANCHOR_KIND_COUNT];
     pin_entry *pins;
     size_t pin_count;
@@ -54,6 +56,18 @@ const char *altroot_anchor_kind_name(altroot_anchor_kind kind)
 const char *altroot_anchor_kind_description(altroot_anchor_kind kind)
 {
     return (unsigned)kind < ALTROOT_ANCHOR_KIND_COUNT ? kind_descs[kind] : "unknown";
+}
+
+static atomic_uint_fast64_t generations = 1;
+
+static uint64_t next_generation(void)
+{
+    return (uint64_t)atomic_fetch_add(&generations, 1);
+}
+
+uint64_t altroot_trust_store_generation(const altroot_trust_store *store)
+{
+    return store != NULL ? store->generation : 0;
 }
 
 static bool kind_holds_keys(altroot_anchor_kind kind)
@@ -97,6 +111,7 @@ altroot_err altroot_trust_store_add(altroot_trust_store *s, altroot_anchor_kind 
            ALTROOT_E_INTERNAL);
     ENSURE(kind != ALTROOT_ANCHOR_PINS, ALTROOT_E_UNSUPPORTED);
     kind_set *ks = &s->kinds[kind];
+    s->generation = next_generation(); /* also on failure: it may have added some */
     size_t before = altroot_certs_count(ks->certs);
     altroot_err err = altroot_certs_parse(ks->certs, data);
     if (err != ALTROOT_OK && err != ALTROOT_E_NOMEM && kind_holds_keys(kind)) {
@@ -277,6 +292,7 @@ altroot_err altroot_trust_store_load(const altroot_trust_options *options,
     ENSURE(options != NULL && out != NULL, ALTROOT_E_INTERNAL);
     altroot_trust_store *s = altroot_calloc(1, sizeof *s);
     ENSURE(s != NULL, ALTROOT_E_NOMEM);
+    s->generation = next_generation();
     altroot_err err = ALTROOT_OK;
     for (int k = 0; k < ALTROOT_ANCHOR_KIND_COUNT; k++)
         TRY_GOTO(altroot_certs_new(&s->kinds[k].certs));

@@ -104,7 +104,7 @@ static altroot_err run(altroot_tls_server *srv, int family, const char *host, al
     char url[128];
     snprintf(url, sizeof url, family == AF_INET6 ? "https://[%s]:%u/" : "https://%s:%u/", host,
              (unsigned)lb.port);
-    altroot_connect_options o = {g_store, at, 3000, NULL, ALTROOT_EVAL_AUTO};
+    altroot_connect_options o = {.store = g_store, .at = at, .timeout_ms = 3000};
     altroot_verdict_init(v);
     altroot_err err = altroot_connect(url, &o, v);
     loopback_stop(&lb);
@@ -214,7 +214,7 @@ static void refused_port_is_unreachable(void **state)
     close(fd); /* nobody listens there now */
     char url[64];
     snprintf(url, sizeof url, "https://127.0.0.1:%u/", (unsigned)ntohs(sa.sin_port));
-    altroot_connect_options o = {g_store, NOW, 2000, NULL, ALTROOT_EVAL_AUTO};
+    altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = 2000};
     altroot_verdict v;
     altroot_verdict_init(&v);
     assert_int_equal(altroot_connect(url, &o, &v), ALTROOT_E_CONNECT);

@@ -79,7 +79,7 @@ static CURLcode fetch(uint16_t port, const char *host, altroot_verdict *v, sink 
 {
     char url[128];
     snprintf(url, sizeof url, "https://%s:%u/", host, (unsigned)port);
-    altroot_curl_hook hook = {{g_store, NOW, host}, v};
+    altroot_curl_hook hook = {.cfg = {.store = g_store, .at = NOW, .host = host}, .verdict = v};
     CURL *c = curl_easy_init();
     assert_non_null(c);
     assert_ok(altroot_curl_install(c, &hook));
@@ -140,7 +140,7 @@ static void ssl_ctx_hook_decides_the_handshake(void **state)
         loopback lb;
         assert_ok(loopback_start(&lb, servers[i], "x", AF_INET));
         SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-        altroot_verifier_config cfg = {g_store, NOW, "localhost"};
+        altroot_verifier_config cfg = {.store = g_store, .at = NOW, .host = "localhost"};
         assert_ok(altroot_ssl_ctx_install(ctx, &cfg));
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(lb.port)};

@@ -29,8 +29,11 @@ int cli_connect(const cli_common *c, const char *url, const char *connect_to,
     *store = cli_load_store(c);
     if (*store == NULL)
         return EXIT_USAGE;
-    altroot_connect_options o = {*store, c->at_given ? c->at : altroot_time_now(), c->timeout_ms,
-                                 connect_to, mode};
+    altroot_connect_options o = {.store = *store,
+                                 .at = c->at_given ? c->at : altroot_time_now(),
+                                 .timeout_ms = c->timeout_ms,
+                                 .connect_to = connect_to,
+                                 .mode = mode};
     const altroot_strlist *w = altroot_trust_store_warnings(*store);
     for (size_t i = 0; i < w->count && err == ALTROOT_OK; i++)
         err = altroot_strlist_add(&v->warnings, w->items[i]);

@@ -356,7 +356,8 @@ static altroot_err connect_case(const char *host, const altroot_trust_store *st,
     char url[160];
     snprintf(url, sizeof url, "https://%s:%u/", host, (unsigned)port);
     /* The demo's names have no DNS: connect to loopback, and verify the name asked for. */
-    altroot_connect_options o = {st, at, 5000, address ? NULL : "127.0.0.1", ALTROOT_EVAL_AUTO};
+    altroot_connect_options o = {
+        .store = st, .at = at, .timeout_ms = 5000, .connect_to = address ? NULL : "127.0.0.1"};
     return altroot_connect(url, &o, v);
 }
 

@@ -47,7 +47,10 @@ static int transfer(const get_args *a, const altroot_url *u, altroot_trust_store
 {
     altroot_verdict v;
     altroot_verdict_init(&v);
-    altroot_curl_hook hook = {{store, a->c.at_given ? a->c.at : altroot_time_now(), u->host}, &v};
+    altroot_curl_hook hook = {.cfg = {.store = store,
+                                      .at = a->c.at_given ? a->c.at : altroot_time_now(),
+                                      .host = u->host},
+                              .verdict = &v};
     FILE *body = a->out != NULL ? fopen(a->out, "wb") : stdout;
     CURL *curl = curl_easy_init();
     int rc = EXIT_USAGE;

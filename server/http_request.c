@@ -384,11 +384,18 @@ bool http_request_worth_parsing(altroot_span in, size_t old_len)
         return true;
     if (old_len <= HTTP_MAX_REQUEST_LINE + 2 && in.len > HTTP_MAX_REQUEST_LINE + 2)
         return true;
+    /* A line end, or a CR with a byte after it: that byte is either the LF of a CRLF or makes a
+     * bare CR, which is rejected (400) at once. Waiting for an LF that a client using bare CRs
+     * never sends would leave it without an answer until the deadline. */
     altroot_cursor c;
     altroot_cursor_init(&c, in);
-    (void)altroot_cursor_span(&c, old_len);
-    while (altroot_cursor_remaining(&c) > 0)
-        if (altroot_cursor_u8(&c) == '\n')
+    (void)altroot_cursor_span(&c, old_len > 0 ? old_len - 1 : 0);
+    if (old_len > 0 && altroot_cursor_u8(&c) == '\r' && in.len > old_len)
+        return true; /* the CR that ended the bytes seen before now has its next byte */
+    while (altroot_cursor_remaining(&c) > 0) {
+        uint8_t b = altroot_cursor_u8(&c);
+        if (b == '\n' || (b == '\r' && altroot_cursor_remaining(&c) > 0))
             return true;
+    }
     return false;
 }

@@ -43,8 +43,9 @@ typedef struct http_request {
 ALTROOT_MUST_CHECK altroot_err http_request_parse(altroot_span in, http_request *req);
 
 /* Whether parsing is worth trying again after the buffered head grew from `old_len` to
- * `in.len` bytes: a new line ended, or a size limit was reached. Keeps a byte-by-byte trickle
- * from costing a full parse per byte. */
+ * `in.len` bytes: a new line ended, a CR got the byte after it (a bare CR is an error to answer
+ * now), or a size limit was reached. Keeps a byte-by-byte trickle from costing a full parse per
+ * byte. */
 bool http_request_worth_parsing(altroot_span in, size_t old_len);
 
 #endif

@@ -136,9 +136,17 @@ altroot_err altroot_tls_event_handshake(altroot_tls_event *tls, altroot_tls_want
         *want = ALTROOT_TLS_WANT_NONE;
         return ALTROOT_OK;
     }
-    altroot_err fatal =
-        tls->tap.saw_record && !tls->tap.tls_like ? ALTROOT_E_NOT_TLS : ALTROOT_E_TLS_HANDSHAKE;
-    return step_result(tls, rc, fatal, want);
+    bool not_tls = tls->tap.saw_record && !tls->tap.tls_like;
+    altroot_err fatal = not_tls ? ALTROOT_E_NOT_TLS : ALTROOT_E_TLS_HANDSHAKE;
+    altroot_err err = step_result(tls, rc, fatal, want);
+    if (err != ALTROOT_OK || !not_tls)
+        return err;
+    /* A first header with a record type outside 20..24 but the 0x03 version byte and a plausible
+     * length passes OpenSSL's first checks, which would then wait for that many bytes of body
+     * (until the caller's deadline). The header already says it is not TLS: end here. */
+    tls->broken = true;
+    SSL_set_quiet_shutdown(tls->ssl, 1);
+    return ALTROOT_E_NOT_TLS;
 }
 
 altroot_err altroot_tls_event_read(altroot_tls_event *tls, void *buf, size_t len, size_t *got,

@@ -113,6 +113,8 @@ expect_raw "request content" 413 "GET / HTTP/1.1\r\nHost: localhost\r\nContent-L
 expect_raw "chunked upload" 413 "GET / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
 expect_raw "HTTP/2.0 request line" 505 "GET / HTTP/2.0\r\nHost: localhost\r\n\r\n"
 expect_raw "bare LF line ends" 400 "GET / HTTP/1.1\nHost: localhost\n\n"
+# Regression: a bare CR (no LF anywhere) was answered only at the deadline, with a close.
+expect_raw "bare CR line ends" 400 "GET / HTTP/1.1\rHost: localhost\r\r"
 expect_raw "no Host in HTTP/1.1" 400 "GET / HTTP/1.1\r\n\r\n"
 expect_raw "space before the colon" 400 "GET / HTTP/1.1\r\nHost : localhost\r\n\r\n"
 expect_raw "obs-fold" 400 "GET / HTTP/1.1\r\nHost: localhost\r\n folded\r\n\r\n"

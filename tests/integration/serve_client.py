@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Hostile and raw clients for tests/integration/serve.sh (loopback only, bounded in time).
+"""Hostile and raw clients for tests/integration/serve.sh and serve_hostile.sh (loopback only,
+bounded in time).
 
   raw PORT CA REQUEST      send REQUEST (Python escapes) over TLS; print "STATUS n", the body,
                            and "CLOSED" when the server closed the connection afterwards
@@ -10,11 +11,39 @@
                            open N TLS connections (handshakes done), write N to READY, keep
                            them idle for SECONDS (or until READY is removed), print how many
                            were still open at the end
+
+For serve_hostile.sh, each of these runs (one round at least) until SECONDS pass or the file STOP
+is removed, and prints one line of counts (details on stderr):
+
+  good PORT CA PATH BODY SECONDS STOP
+                           a fresh TLS connection and GET PATH every 100 ms; each answer must
+                           be 200 with the bytes of the file BODY: "requests N failures F
+                           max_ms M"
+  trickle PORT CA N SECONDS STOP
+                           N TLS connections whose request heads arrive one byte at a time
+                           (one byte per connection every 0.25 s): "open N" at the end
+  halfopen PORT CA N SECONDS STOP
+                           N/2 TCP connections that send nothing and N/2 that send half a
+                           ClientHello: "open N" at the end
+  garbage PORT SECONDS STOP
+                           rounds of non-TLS peers (random bytes, a record header of no TLS
+                           type, clear-text HTTP, 4 MiB in one write): "rounds R peers N slow
+                           S", slow ones not closed within 5 s
+  flood PORT CA SECONDS STOP
+                           rounds of a full handshake then close, a full handshake then a reset
+                           (SO_LINGER 0), a reset in the middle of the handshake; TLS 1.3 and
+                           1.2 in turn: "rounds R handshakes H errors E"
+  malformed PORT CA SECONDS STOP SECRET
+                           rounds of every request of MALFORMED, each on its own connection:
+                           "rounds R requests N wrong W" where a wrong answer has a status other
+                           than the one documented, leaves the connection open, or has SECRET
 """
 import codecs
 import os
+import random
 import socket
 import ssl
+import struct
 import sys
 import time
 
@@ -82,17 +111,315 @@ def hold(port, ca, n, seconds, ready):
     end = time.monotonic() + seconds
     while time.monotonic() < end and os.path.exists(ready):
         time.sleep(0.1)
-    alive = 0
+    print(count_open(conns))
+
+
+def still_open(s):
+    """True unless the server closed `s` (TLS or plain TCP); does not wait."""
+    s.setblocking(False)
+    try:
+        return s.recv(1) != b""
+    except (ssl.SSLWantReadError, BlockingIOError):
+        return True
+    except OSError:
+        return False
+
+
+def count_open(conns):
+    alive = sum(1 for c in conns if still_open(c))
     for c in conns:
-        c.setblocking(False)
-        try:
-            alive += 1 if c.recv(1) else 0
-        except ssl.SSLWantReadError:
-            alive += 1
-        except (OSError, ssl.SSLError):
-            pass
         c.close()
-    print(alive)
+    return alive
+
+
+# ---- serve_hostile.sh: hostile clients at the same time as a well-behaved one ----
+
+
+def running(end, stop):
+    return time.monotonic() < end and os.path.exists(stop)
+
+
+def rounds(seconds, stop):
+    """0, 1, 2...: one round at least, then more until STOP is removed or SECONDS pass."""
+    end = time.monotonic() + seconds
+    n = 0
+    while n == 0 or running(end, stop):
+        yield n
+        n += 1
+
+
+def fetch(port, ca, path):
+    """GET on a fresh connection: (status, body); the server must close after the answer."""
+    with tls(port, ca, timeout=10) as s:
+        s.sendall(b"GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" % path)
+        data, closed = read_all(s, limit=4 << 20)
+    head, _, body = data.partition(b"\r\n\r\n")
+    parts = head.split(b"\r\n", 1)[0].split(b" ")
+    status = parts[1].decode("latin-1") if len(parts) > 1 else "none"
+    return (status if closed else status + " (not closed)"), body
+
+
+def good(port, ca, path, body_file, seconds, stop):
+    with open(body_file, "rb") as f:
+        want = f.read()
+    end = time.monotonic() + seconds
+    n = failures = 0
+    worst = 0.0
+    next_at = time.monotonic()
+    while running(end, stop):
+        start = time.monotonic()
+        try:
+            status, body = fetch(port, ca, path.encode())
+            why = "status %s, %d body bytes" % (status, len(body))
+            ok = status == "200" and body == want
+        except OSError as e:
+            why, ok = repr(e), False
+        took = time.monotonic() - start
+        n, worst = n + 1, max(worst, took)
+        if not ok:
+            failures += 1
+            print("request %d failed after %.2f s: %s" % (n, took, why), file=sys.stderr)
+        next_at = max(next_at + 0.1, time.monotonic())
+        time.sleep(max(0.0, next_at - time.monotonic()))
+    print("requests %d failures %d max_ms %d" % (n, failures, worst * 1000))
+
+
+def trickle(port, ca, n, seconds, stop):
+    # Long enough never to end within the test: the head stays incomplete.
+    head = b"GET /index.html HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 4000
+    conns = [tls(port, ca, timeout=10) for _ in range(n)]
+    end = time.monotonic() + seconds
+    sent = 0
+    while running(end, stop) and sent < len(head):
+        for c in conns:
+            try:
+                c.send(head[sent : sent + 1])
+            except OSError:
+                pass  # closed by the server: counted at the end
+        sent += 1
+        time.sleep(0.25)
+    print("open %d" % count_open(conns))
+
+
+def client_hello(ca):
+    """The bytes of a real ClientHello (TLS 1.3, offering 1.2), made without a socket."""
+    ctx = ssl.create_default_context(cafile=ca)
+    out = ssl.MemoryBIO()
+    obj = ctx.wrap_bio(ssl.MemoryBIO(), out, server_hostname="localhost")
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def halfopen(port, ca, n, seconds, stop):
+    hello = client_hello(ca)
+    conns = []
+    for i in range(n):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if i % 2:
+            s.sendall(hello[: len(hello) // 2])
+        conns.append(s)
+    end = time.monotonic() + seconds
+    while running(end, stop):
+        time.sleep(0.1)
+    print("open %d" % count_open(conns))
+
+
+def closed_within(s, limit):
+    """Read and discard until the peer closes (or resets): True if it did within `limit` s."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        s.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            if not s.recv(65536):
+                return True
+        except TimeoutError:
+            return False
+        except OSError:
+            return True
+    return False
+
+
+def not_tls_payloads():
+    # The first byte is neither one of TLS's record types 20..24 (RFC 8446 5.1) nor has its high
+    # bit set (the SSL 2.0 ClientHello form OpenSSL still reads: a 15-bit length, then type 1),
+    # so the server can tell at once. Bytes that happened to look like a record header would
+    # have it wait for the rest of that record until the deadline, as a silent peer does.
+    first = random.choice([b for b in range(0x80) if not 20 <= b <= 24])
+    # At least a record header's 5 bytes: fewer leave the server waiting for the rest of it.
+    noise = bytes([first]) + os.urandom(random.randint(4, 4095))
+    # Regression: a record header of type 0 with TLS's version byte and a 16 KiB length used to
+    # keep the server waiting for that body until the deadline.
+    lookalike = b"\x00\x03\x03\x40\x00" + os.urandom(64)
+    clear = b"GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    return noise, lookalike, clear
+
+
+def garbage(port, seconds, stop):
+    huge = b"\x00" + os.urandom((4 << 20) - 1)  # one 4 MiB write, not a TLS record type first
+    n = peers = slow = 0
+    for n in rounds(seconds, stop):
+        for payload in not_tls_payloads() + (huge,):
+            start = time.monotonic()
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            try:
+                s.sendall(payload)
+                closed = closed_within(s, 5.0)
+            except TimeoutError:
+                closed = False  # the server neither read nor closed
+            except OSError:
+                closed = True  # reset while still writing: the server closed
+            s.close()
+            peers += 1
+            if not closed or time.monotonic() - start > 5.0:
+                slow += 1
+                print("%d bytes of garbage: not closed within 5 s" % len(payload), file=sys.stderr)
+    print("rounds %d peers %d slow %d" % (n + 1, peers, slow))
+
+
+def linger_reset(s):
+    """Close with a TCP reset instead of a FIN (SO_LINGER on, 0 s)."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def flood(port, ca, seconds, stop):
+    hello = client_hello(ca)
+    tls13 = ssl.create_default_context(cafile=ca)
+    tls12 = ssl.create_default_context(cafile=ca)
+    tls12.maximum_version = ssl.TLSVersion.TLSv1_2
+    i = handshakes = errors = 0
+    for i in rounds(seconds, stop):
+        ctx = tls12 if i % 2 else tls13
+        for reset in (False, True):
+            try:
+                sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+                s = ctx.wrap_socket(sock, server_hostname="localhost")
+                handshakes += 1
+                if reset:
+                    linger_reset(s)
+                else:
+                    s.close()
+            except OSError as e:
+                errors += 1
+                print("handshake %d failed: %r" % (i, e), file=sys.stderr)
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(hello)
+        linger_reset(sock)  # in the middle of the handshake
+    print("rounds %d handshakes %d errors %d" % (i + 1, handshakes, errors))
+
+
+def req(line, *fields):
+    """A request head: the line, the fields, CRLF line ends and the empty line."""
+    return b"".join(x + b"\r\n" for x in (line,) + fields) + b"\r\n"
+
+
+HOST = b"Host: localhost"
+
+
+def get(*fields):
+    """GET / with a Host and these fields."""
+    return req(b"GET / HTTP/1.1", HOST, *fields)
+
+
+def line(text):
+    """This request line with a Host."""
+    return req(text, HOST)
+
+
+# (what, request, documented answer: a status, or CLOSE when the client ends its side before the
+# head is complete and the server must close without an answer). docs/serve.md, "HTTP: strict and
+# bounded".
+CLOSE = "closed"
+MALFORMED = [
+    ("request line over 4096 bytes", line(b"GET /" + b"a" * 5000 + b" HTTP/1.1"), "414"),
+    ("request line of 20000 bytes and no end", b"GET /" + b"a" * 20000, "414"),
+    ("a field line over 8192 bytes", get(b"X-Big: " + b"v" * 9000), "431"),
+    ("70 fields", get(*[b"X-F%d: y" % i for i in range(70)]), "431"),
+    ("a head over 16384 bytes", get(*[b"X-B%d: " % i + b"b" * 1000 for i in range(20)]), "431"),
+    ("64 KiB of one field, no line end", b"GET / HTTP/1.1\r\nX-Long: " + b"c" * 65536, "431"),
+    ("DELETE", line(b"DELETE /index.html HTTP/1.1"), "405"),
+    ("lower-case get", line(b"get / HTTP/1.1"), "405"),
+    ("CONNECT", line(b"CONNECT localhost:443 HTTP/1.1"), "400"),
+    ("a method with '@'", line(b"G@T / HTTP/1.1"), "400"),
+    ("no method", line(b" / HTTP/1.1"), "400"),
+    ("HTTP/2.0", line(b"GET / HTTP/2.0"), "505"),
+    ("HTTP/0.9", line(b"GET / HTTP/0.9"), "505"),
+    ("HTTP/1.10", line(b"GET / HTTP/1.10"), "400"),
+    ("HTTPS/1.1", line(b"GET / HTTPS/1.1"), "400"),
+    ("no version", line(b"GET /"), "400"),
+    ("NUL as the method", line(b"\x00 / HTTP/1.1"), "400"),
+    ("NUL in the target", line(b"GET /index.html\x00 HTTP/1.1"), "400"),
+    ("NUL in a field value", get(b"X-A: a\x00b"), "400"),
+    ("NUL in a field name", get(b"X-\x00: b"), "400"),
+    ("bare LF line ends", b"GET / HTTP/1.1\nHost: localhost\n\n", "400"),
+    ("bare CR line ends", b"GET / HTTP/1.1\rHost: localhost\r\r", "400"),  # was: no answer
+    ("no empty line, then the client's end", b"GET / HTTP/1.1\r\nHost: localhost\r\n", CLOSE),
+    ("no CRLF at all, then the client's end", b"GET / HTTP/1.1", CLOSE),
+    ("no Host", req(b"GET / HTTP/1.1"), "400"),
+    ("two Host fields", get(HOST), "400"),
+    ("space before the colon", req(b"GET / HTTP/1.1", b"Host : localhost"), "400"),
+    ("obs-fold", get(b" folded"), "400"),
+    ("Content-Length: 9999999999999999999", get(b"Content-Length: 9999999999999999999"), "413"),
+    ("Content-Length of 30 digits", get(b"Content-Length: " + b"9" * 30), "400"),
+    ("Content-Length: -1", get(b"Content-Length: -1"), "400"),
+    ("two Content-Length", get(b"Content-Length: 0", b"Content-Length: 0"), "400"),
+    ("Content-Length and Transfer-Encoding",
+     get(b"Content-Length: 4", b"Transfer-Encoding: chunked"), "400"),
+    ("Transfer-Encoding: chunked", get(b"Transfer-Encoding: chunked") + b"0\r\n\r\n", "413"),
+    ("absolute-form target", line(b"GET http://localhost/../secret.txt HTTP/1.1"), "400"),
+    ("asterisk-form target", line(b"GET * HTTP/1.1"), "400"),
+    ("a '#' in the target", line(b"GET /index.html#x HTTP/1.1"), "400"),
+] + [
+    ("traversal " + t.decode(), line(b"GET " + t + b" HTTP/1.1"), "400")
+    for t in (b"/../secret.txt", b"/%2e%2e/secret.txt", b"/..%2fsecret.txt",
+              b"/sub/../../secret.txt", b"/%5c..%5csecret.txt", b"/.%2e/secret.txt",
+              b"/index.html%00.txt", b"//etc/passwd", b"/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+              b"/a/%zz", b"/..\\secret.txt")
+] + [
+    # A 404 keeps the connection (the request itself was well-formed): ask for the close.
+    ("symlink out of the root",
+     req(b"GET /escape.txt HTTP/1.1", HOST, b"Connection: close"), "404"),
+    ("overlong UTF-8 dots",
+     req(b"GET /%c0%ae%c0%ae/secret.txt HTTP/1.1", HOST, b"Connection: close"), "404"),
+]
+
+
+def ask(port, ca, request, want, secret):
+    """What is wrong with the answer to one malformed request, or '' when it is as documented."""
+    with tls(port, ca, timeout=10) as s:
+        s.sendall(request)
+        if want == CLOSE:
+            # The TCP end of stream, without close_notify. (SSLSocket.shutdown() would also drop
+            # the TLS layer, leaving the records that follow unread.)
+            socket.socket.shutdown(s, socket.SHUT_WR)
+        data, closed = read_all(s)
+    line = data.split(b"\r\n", 1)[0].split(b" ")
+    got = line[1].decode("latin-1") if len(line) > 1 and data else CLOSE
+    if got != want:
+        return "answered %s, documented %s" % (got, want)
+    if not closed:
+        return "answered %s but left the connection open" % got
+    if secret in data:
+        return "answered %s with the secret" % got
+    return ""
+
+
+def malformed(port, ca, seconds, stop, secret):
+    i = n = wrong = 0
+    for i in rounds(seconds, stop):
+        for what, request, want in MALFORMED:
+            try:
+                problem = ask(port, ca, request, want, secret)
+            except OSError as e:
+                problem = repr(e)
+            n += 1
+            if problem:
+                wrong += 1
+                print("%s: %s" % (what, problem), file=sys.stderr)
+    print("rounds %d requests %d wrong %d" % (i + 1, n, wrong))
 
 
 def main():
@@ -111,6 +438,17 @@ def main():
         until_closed(s, float(sys.argv[4]), trickle=b"Host: localhost\r\nX-Slow: " + b"a" * 200)
     elif cmd == "hold":
         hold(port, sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
+    elif cmd == "good":
+        good(port, sys.argv[3], sys.argv[4], sys.argv[5], float(sys.argv[6]), sys.argv[7])
+    elif cmd in ("trickle", "halfopen"):
+        run = trickle if cmd == "trickle" else halfopen
+        run(port, sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
+    elif cmd == "garbage":
+        garbage(port, float(sys.argv[3]), sys.argv[4])
+    elif cmd == "flood":
+        flood(port, sys.argv[3], float(sys.argv[4]), sys.argv[5])
+    elif cmd == "malformed":
+        malformed(port, sys.argv[3], float(sys.argv[4]), sys.argv[5], sys.argv[6].encode())
 
 
 if __name__ == "__main__":

@@ -7,17 +7,43 @@
 
 #include "bench.h"
 
-static double now_us(void)
+double bench_clock_us(int clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime((clockid_t)clock, &ts);
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static double now_us(void)
+{
+    return bench_clock_us(CLOCK_MONOTONIC);
+}
+
+int bench_arg(int argc, char **argv, int i, int fallback)
+{
+    if (i >= argc)
+        return fallback;
+    char *end = NULL;
+    long v = strtol(argv[i], &end, 10);
+    return end != argv[i] && *end == '\0' && v > 0 && v < 1000000 ? (int)v : fallback;
 }
 
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+bench_stat bench_stat_of(double *samples, int n)
+{
+    bench_stat s = {0, 0, 0};
+    if (n <= 0)
+        return s;
+    qsort(samples, (size_t)n, sizeof *samples, cmp);
+    s.median_us = samples[n / 2];
+    s.min_us = samples[0];
+    s.max_us = samples[n - 1];
+    return s;
 }
 
 bench_stat bench_run(bench_fn fn, void *arg, int iters, int rounds)
@@ -33,10 +59,7 @@ bench_stat bench_run(bench_fn fn, void *arg, int iters, int rounds)
             fn(arg);
         per[r] = (now_us() - t0) / iters;
     }
-    qsort(per, (size_t)rounds, sizeof *per, cmp);
-    s.median_us = per[rounds / 2];
-    s.min_us = per[0];
-    s.max_us = per[rounds - 1];
+    s = bench_stat_of(per, rounds);
     free(per);
     return s;
 }
@@ -52,6 +75,28 @@ void bench_report(const char *name, bench_stat ours, const char *baseline_name, 
     printf("%-44s %9.1f (%5.1f-%5.1f)   %-34s %9.1f (%5.1f-%5.1f) %6.2fx\n", name, ours.median_us,
            ours.min_us, ours.max_us, baseline_name, base.median_us, base.min_us, base.max_us,
            base.median_us > 0 ? ours.median_us / base.median_us : 0.0);
+}
+
+void bench_rate_header(const char *title, const char *unit)
+{
+    char ours[48], base[48];
+    snprintf(ours, sizeof ours, "altroot %s (min-max)", unit);
+    snprintf(base, sizeof base, "baseline %s (min-max)", unit);
+    printf("\n%s\n%-44s %22s   %-34s %22s %7s\n", title, "item", ours, "baseline", base, "ratio");
+}
+
+static double per_second(double us)
+{
+    return us > 0 ? 1e6 / us : 0.0;
+}
+
+void bench_report_rate(const char *name, bench_stat ours, const char *baseline_name,
+                       bench_stat base)
+{
+    double o = per_second(ours.median_us), b = per_second(base.median_us);
+    printf("%-44s %9.0f (%5.0f-%5.0f)   %-34s %9.0f (%5.0f-%5.0f) %6.2fx\n", name, o,
+           per_second(ours.max_us), per_second(ours.min_us), baseline_name, b,
+           per_second(base.max_us), per_second(base.min_us), b > 0 ? o / b : 0.0);
 }
 
 int bench_check(altroot_err e, const char *what)

@@ -14,10 +14,25 @@ typedef struct bench_stat {
 /* Run `fn` `iters` times per round, `rounds` rounds; per-operation statistics over the rounds. */
 bench_stat bench_run(bench_fn fn, void *arg, int iters, int rounds);
 
+/* Median, min and max of `n` per-operation samples in microseconds (sorted in place). */
+bench_stat bench_stat_of(double *samples, int n);
+
+/* Microseconds on `clock` (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID, ...). */
+double bench_clock_us(int clock);
+
+/* Argument `i` as a positive count, or `fallback` when absent or not a positive number. */
+int bench_arg(int argc, char **argv, int i, int fallback);
+
 /* One line: name, altroot median (spread), baseline median (spread), ratio. */
 void bench_report(const char *name, bench_stat ours, const char *baseline_name, bench_stat base);
 
 void bench_header(const char *title);
+
+/* The same in operations per second (1e6 / the microsecond figures): the ratio is altroot's rate
+ * over the baseline's, so below 1 means altroot completes fewer per second. */
+void bench_rate_header(const char *title, const char *unit);
+void bench_report_rate(const char *name, bench_stat ours, const char *baseline_name,
+                       bench_stat base);
 
 /* ---- shared fixtures ---- */
 

@@ -280,12 +280,14 @@ static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent event, gchar
     g_debug("load of %s failed: %s %d: %s", uri, g_quark_to_string(error->domain), error->code,
             error->message);
     /* A load replaced by a newer one (our reload after an exception or a pin, or the user's
-     * next address) ends as cancelled, in WebKit's or GIO's domain: not a device failure. */
+     * next address) ends as cancelled, in WebKit's or GIO's domain: not a device failure, and
+     * nothing to show (TRUE: not even WebKit's own error page, which would commit in place of
+     * the newer load). */
     if (g_error_matches(error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
         g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
         g_error_matches(error, WEBKIT_POLICY_ERROR,
                         WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE))
-        return FALSE;
+        return TRUE;
     b->has_verdict = false;
     ab_page_show_unreachable(b, uri, error->message);
     return TRUE;

@@ -106,6 +106,11 @@ static altroot_err primary_matter(evd_ctx *c, bool *applied)
 /* Applies when the chain reaches a devid-ca or ldevid-ca anchor by signature. */
 static altroot_err primary_devid(evd_ctx *c, bool *applied)
 {
+    /* Without devid-ca or ldevid-ca anchors no chain can reach one (the result would be "not
+     * applicable"): skip parsing it again. */
+    if (altroot_certs_count(altroot_trust_store_certs(c->store, ALTROOT_ANCHOR_DEVID_CA)) == 0 &&
+        altroot_certs_count(altroot_trust_store_certs(c->store, ALTROOT_ANCHOR_LDEVID_CA)) == 0)
+        return ALTROOT_OK;
     altroot_certs *rest = NULL;
     TRY(altroot_certs_new(&rest));
     altroot_err err = ALTROOT_OK;

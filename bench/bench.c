@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,14 @@ int bench_arg(int argc, char **argv, int i, int fallback)
     if (i >= argc)
         return fallback;
     char *end = NULL;
+    errno = 0;
     long v = strtol(argv[i], &end, 10);
-    return end != argv[i] && *end == '\0' && v > 0 && v < 1000000 ? (int)v : fallback;
+    if (errno != 0 || end == argv[i] || *end != '\0' || v < 1 || v > 1000000) {
+        fprintf(stderr, "%s: argument %d: expected a count in 1..1000000, got \"%s\"\n", argv[0],
+                i, argv[i]);
+        exit(2);
+    }
+    return (int)v;
 }
 
 static int cmp(const void *a, const void *b)

@@ -20,7 +20,8 @@ bench_stat bench_stat_of(double *samples, int n);
 /* Microseconds on `clock` (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID, ...). */
 double bench_clock_us(int clock);
 
-/* Argument `i` as a positive count, or `fallback` when absent or not a positive number. */
+/* Argument `i` as a count in 1..1000000, or `fallback` when absent; anything else ends the
+ * program with a message (exit 2). */
 int bench_arg(int argc, char **argv, int i, int fallback);
 
 /* One line: name, altroot median (spread), baseline median (spread), ratio. */

@@ -146,7 +146,7 @@ static void baseline(void *arg)
 
 int main(int argc, char **argv)
 {
-    int iters = argc > 1 ? atoi(argv[1]) : 200, rounds = argc > 2 ? atoi(argv[2]) : 15;
+    int iters = bench_arg(argc, argv, 1, 200), rounds = bench_arg(argc, argv, 2, 15);
     fixture f;
     bench_floor fa;
     if (!make(&f) || !bench_floor_make(&fa, f.dac_key, 3))

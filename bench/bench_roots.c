@@ -453,7 +453,7 @@ static void run_mud_and_evidence(int iters, int rounds)
 
 int main(int argc, char **argv)
 {
-    int iters = argc > 1 ? atoi(argv[1]) : 100, rounds = argc > 2 ? atoi(argv[2]) : 11;
+    int iters = bench_arg(argc, argv, 1, 100), rounds = bench_arg(argc, argv, 2, 11);
     altroot_key *k = new_key();
     if (k == NULL || !bench_floor_make(&floor_fx, k, 1))
         return 1;

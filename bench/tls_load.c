@@ -15,6 +15,7 @@
  *
  * Every socket has a timeout; an answer that does not come fails the run instead of hanging it.
  */
+#include <errno.h>
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -91,14 +92,33 @@ typedef struct target {
     double wall[MAX_ROUNDS], cpu[MAX_ROUNDS]; /* per handshake, microseconds */
 } target;
 
+/* A decimal number in [1, max] ending at `stop` ('\0' or ':'); -1 otherwise. */
+static long number_until(const char *text, char stop, long max, const char **next)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != stop || v < 1 || v > max)
+        return -1;
+    *next = end + (stop != '\0');
+    return v;
+}
+
 /* "NAME:PORT:PID". */
 static void parse_target(const char *text, target *t)
 {
-    unsigned port = 0;
     memset(t, 0, sizeof *t);
-    if (sscanf(text, "%63[^:]:%u:%d", t->name, &port, &t->pid) != 3 || port == 0 || port > 65535)
+    const char *colon = strchr(text, ':'), *rest = NULL;
+    size_t n = colon != NULL ? (size_t)(colon - text) : 0;
+    if (n == 0 || n >= sizeof t->name)
+        die("expected NAME:PORT:PID");
+    memcpy(t->name, text, n);
+    long port = number_until(colon + 1, ':', 65535, &rest);
+    long pid = port > 0 ? number_until(rest, '\0', 1L << 22, &rest) : -1;
+    if (port < 0 || pid < 0)
         die("expected NAME:PORT:PID");
     t->port = (uint16_t)port;
+    t->pid = (int)pid;
 }
 
 /* CPU time of one thread, in microseconds: the first field of schedstat, in nanoseconds. */
@@ -107,12 +127,13 @@ static double thread_cpu_us(int pid, const char *tid)
     char path[300];
     unsigned long long ns = 0;
     snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", pid, tid);
+    char text[64] = "";
     FILE *f = fopen(path, "r");
-    if (f == NULL || fscanf(f, "%llu", &ns) != 1)
-        ns = 0; /* a thread that just ended */
+    if (f != NULL && fgets(text, sizeof text, f) != NULL)
+        ns = strtoull(text, NULL, 10); /* the first field; 0 when unreadable */
     if (f != NULL)
         fclose(f);
-    return (double)ns / 1e3;
+    return (double)ns / 1e3; /* 0 for a thread that just ended */
 }
 
 /* CPU time of a process (every thread, user and system), in microseconds. */
@@ -186,8 +207,10 @@ static long rss_kib(void)
     long kib = -1;
     FILE *f = fopen("/proc/self/status", "r");
     while (f != NULL && fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+        if (strncmp(line, "VmRSS:", 6) == 0) {
+            kib = strtol(line + 6, NULL, 10); /* "VmRSS:   12345 kB" */
             break;
+        }
     if (f != NULL)
         fclose(f);
     return kib;

@@ -85,13 +85,14 @@ static int parse_args(ab_options *o, int argc, char **argv)
             o->headless_pin = true;
             continue;
         }
-        if (takes_value(argv[i]) && i + 1 >= argc) {
+        bool has_value = takes_value(argv[i]);
+        if (has_value && i + 1 >= argc) {
             fprintf(stderr, "altroot-browser: %s needs a value\n", argv[i]);
             return AB_EXIT_USAGE;
         }
-        if (takes_value(argv[i]) && !set_option(o, argv[i], argv[i + 1]))
+        if (has_value && !set_option(o, argv[i], argv[i + 1]))
             return AB_EXIT_USAGE;
-        if (takes_value(argv[i])) {
+        if (has_value) {
             i++;
         } else if (argv[i][0] == '-' || o->url != NULL) {
             fprintf(stderr, "altroot-browser: unexpected argument \"%s\"\n", argv[i]);

@@ -185,7 +185,7 @@ static void on_resume(evutil_socket_t fd, short what, void *arg)
 static void on_accept_error(struct evconnlistener *l, void *arg)
 {
     srv *s = arg;
-    struct timeval tv = {0, 100 * 1000};
+    struct timeval tv = {0, 100 * 1000L};
     (void)evconnlistener_disable(l);
     (void)event_add(s->resume, &tv);
 }
@@ -219,7 +219,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             conn_close(c);
         c = next;
     }
-    struct timeval tv = {0, GRACE_MS * 1000};
+    struct timeval tv = {0, GRACE_MS * 1000L};
     if (s->stats.open == 0 || event_add(s->grace, &tv) != 0)
         (void)event_base_loopbreak(s->base);
 }

@@ -78,7 +78,7 @@
     ALTROOT_ERRORS_EVIDENCE(X)
 
 typedef enum altroot_err {
-#define ALTROOT_ERR_ENUM_(name, value, msg) ALTROOT_##name = value,
+#define ALTROOT_ERR_ENUM_(name, value, msg) ALTROOT_##name = (value),
     ALTROOT_ERROR_LIST(ALTROOT_ERR_ENUM_)
 #undef ALTROOT_ERR_ENUM_
 } altroot_err;

@@ -28,7 +28,7 @@
     X(WEBPKI, 10, "webpki", "the system Web PKI bundle")
 
 typedef enum altroot_anchor_kind {
-#define ALTROOT_ANCHOR_ENUM_(name, value, dir, desc) ALTROOT_ANCHOR_##name = value,
+#define ALTROOT_ANCHOR_ENUM_(name, value, dir, desc) ALTROOT_ANCHOR_##name = (value),
     ALTROOT_ANCHOR_KIND_LIST(ALTROOT_ANCHOR_ENUM_)
 #undef ALTROOT_ANCHOR_ENUM_
         ALTROOT_ANCHOR_KIND_COUNT

@@ -60,6 +60,19 @@ altroot_span altroot_bytes_span(const altroot_bytes *b)
     return (altroot_span){b->ptr, b->len};
 }
 
+/* Appends the rest of `f` to `b`; fails once `b` would grow beyond `max_len`. */
+static altroot_err read_stream(FILE *f, altroot_bytes *b, size_t max_len)
+{
+    for (;;) {
+        uint8_t chunk[4096];
+        size_t n = fread(chunk, 1, sizeof chunk, f);
+        ENSURE(b->len + n <= max_len, ALTROOT_E_TOO_LARGE);
+        TRY(altroot_bytes_append(b, chunk, n));
+        if (n < sizeof chunk)
+            return ferror(f) ? ALTROOT_E_IO : ALTROOT_OK;
+    }
+}
+
 altroot_err altroot_bytes_read_file(altroot_bytes *out, const char *path, size_t max_len)
 {
     ENSURE(out != NULL && path != NULL, ALTROOT_E_INTERNAL);
@@ -71,16 +84,7 @@ altroot_err altroot_bytes_read_file(altroot_bytes *out, const char *path, size_t
     struct stat st;
     ENSURE_GOTO(fstat(fileno(f), &st) == 0, ALTROOT_E_IO);
     ENSURE_GOTO(!S_ISDIR(st.st_mode), ALTROOT_E_IO);
-    for (;;) {
-        uint8_t chunk[4096];
-        size_t n = fread(chunk, 1, sizeof chunk, f);
-        ENSURE_GOTO(tmp.len + n <= max_len, ALTROOT_E_TOO_LARGE);
-        TRY_GOTO(altroot_bytes_append(&tmp, chunk, n));
-        if (n < sizeof chunk) {
-            ENSURE_GOTO(!ferror(f), ALTROOT_E_IO);
-            break;
-        }
-    }
+    TRY_GOTO(read_stream(f, &tmp, max_len));
     altroot_bytes_clear(out);
     *out = tmp;
     tmp = (altroot_bytes)ALTROOT_BYTES_INIT;
@@ -281,6 +285,35 @@ static bool is_space(uint8_t ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
+/* A base64 decoder between characters: the group so far, the characters taken, the '='s. */
+typedef struct b64_state {
+    uint32_t acc;
+    size_t n, pad;
+} b64_state;
+
+/* Takes one non-space character; a completed group of four appends its bytes to `out`. */
+static altroot_err b64_take(b64_state *st, uint8_t ch, altroot_bytes *out)
+{
+    ENSURE(st->pad == 0 || ch == '=', ALTROOT_E_MALFORMED);
+    if (ch == '=') {
+        ENSURE(st->n % 4 >= 2 && ++st->pad <= 2, ALTROOT_E_MALFORMED);
+        st->acc <<= 6;
+    } else {
+        int v = b64_value(ch);
+        ENSURE(v >= 0, ALTROOT_E_MALFORMED);
+        st->acc = st->acc << 6 | (uint32_t)v;
+    }
+    if (++st->n % 4 != 0)
+        return ALTROOT_OK;
+    uint32_t acc = st->acc;
+    ENSURE(st->pad == 0 || (st->pad == 1 && (acc & 0xFF) == 0) ||
+               (st->pad == 2 && (acc & 0xFFFF) == 0),
+           ALTROOT_E_MALFORMED);
+    uint8_t b[3] = {(uint8_t)(acc >> 16), (uint8_t)(acc >> 8), (uint8_t)acc};
+    st->acc = 0;
+    return altroot_bytes_append(out, b, 3 - st->pad);
+}
+
 /* RFC 4648 4; padding is required, and the unused bits of the last group must be zero (a
  * canonical encoding), so one byte string has exactly one text form. */
 altroot_err altroot_base64_decode(altroot_span text, altroot_bytes *out)
@@ -288,31 +321,13 @@ altroot_err altroot_base64_decode(altroot_span text, altroot_bytes *out)
     ENSURE(out != NULL, ALTROOT_E_INTERNAL);
     altroot_bytes tmp = ALTROOT_BYTES_INIT;
     altroot_err err = ALTROOT_OK;
-    uint32_t acc = 0;
-    size_t n = 0, pad = 0;
+    b64_state st = {0, 0, 0};
     for (size_t i = 0; i < text.len; i++) {
-        uint8_t ch = text.ptr[i];
-        if (is_space(ch))
+        if (is_space(text.ptr[i]))
             continue;
-        ENSURE_GOTO(pad == 0 || ch == '=', ALTROOT_E_MALFORMED);
-        if (ch == '=') {
-            ENSURE_GOTO(n % 4 >= 2 && ++pad <= 2, ALTROOT_E_MALFORMED);
-            acc <<= 6;
-        } else {
-            int v = b64_value(ch);
-            ENSURE_GOTO(v >= 0, ALTROOT_E_MALFORMED);
-            acc = acc << 6 | (uint32_t)v;
-        }
-        if (++n % 4 != 0)
-            continue;
-        ENSURE_GOTO(pad == 0 || (pad == 1 && (acc & 0xFF) == 0) ||
-                        (pad == 2 && (acc & 0xFFFF) == 0),
-                    ALTROOT_E_MALFORMED);
-        uint8_t b[3] = {(uint8_t)(acc >> 16), (uint8_t)(acc >> 8), (uint8_t)acc};
-        TRY_GOTO(altroot_bytes_append(&tmp, b, 3 - pad));
-        acc = 0;
+        TRY_GOTO(b64_take(&st, text.ptr[i], &tmp));
     }
-    ENSURE_GOTO(n % 4 == 0, ALTROOT_E_MALFORMED);
+    ENSURE_GOTO(st.n % 4 == 0, ALTROOT_E_MALFORMED);
     altroot_bytes_clear(out);
     *out = tmp;
     return ALTROOT_OK;

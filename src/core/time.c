@@ -53,7 +53,7 @@ altroot_err altroot_time_from_civil(int year, int month, int day, int hour, int 
     /* A leap second (60) is accepted and folded onto the next second, as POSIX time does. */
     ENSURE(sec >= 0 && sec <= 60, ALTROOT_E_TIME_FORMAT);
     int64_t days = days_from_civil(year, month, day);
-    *out = days * 86400 + hour * 3600 + min * 60 + sec;
+    *out = days * 86400 + (int64_t)hour * 3600 + (int64_t)min * 60 + sec;
     return ALTROOT_OK;
 }
 

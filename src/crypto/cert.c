@@ -34,11 +34,14 @@ altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out)
     return ALTROOT_OK;
 }
 
+/* d2i_X509 takes the length as a long. */
+_Static_assert(ALTROOT_CERT_FILE_MAX <= (size_t)LONG_MAX, "a certificate's length fits a long");
+
 altroot_err altroot_cert_from_der(altroot_span der, altroot_cert **out)
 {
     ENSURE(out != NULL, ALTROOT_E_INTERNAL);
     ENSURE(der.ptr != NULL && der.len > 0, ALTROOT_E_EMPTY);
-    ENSURE(der.len <= ALTROOT_CERT_FILE_MAX && der.len <= (size_t)LONG_MAX, ALTROOT_E_TOO_LARGE);
+    ENSURE(der.len <= ALTROOT_CERT_FILE_MAX, ALTROOT_E_TOO_LARGE);
     const unsigned char *p = der.ptr;
     X509 *x = d2i_X509(NULL, &p, (long)der.len);
     if (x == NULL) {
@@ -122,7 +125,7 @@ static void asn1_string_utf8(const ASN1_STRING *s, char *out, size_t len)
         return;
     size_t k = (size_t)n < len - 1 ? (size_t)n : len - 1;
     for (size_t i = 0; i < k; i++)
-        out[i] = utf8[i] < 0x20 || utf8[i] == 0x7f ? '?' : (char)utf8[i];
+        out[i] = (char)(utf8[i] < 0x20 || utf8[i] == 0x7f ? '?' : utf8[i]);
     out[k] = '\0';
     OPENSSL_free(utf8);
 }
@@ -329,7 +332,8 @@ static void certs_invalidate_store(altroot_certs *certs)
 altroot_err altroot_certs_push(altroot_certs *certs, altroot_cert *cert)
 {
     ENSURE(certs != NULL && cert != NULL, ALTROOT_E_INTERNAL);
-    altroot_cert **items = altroot_realloc(certs->items, (certs->count + 1) * sizeof *items);
+    altroot_cert **items =
+        altroot_realloc(certs->items, (certs->count + 1) * sizeof(altroot_cert *));
     ENSURE(items != NULL, ALTROOT_E_NOMEM);
     certs->items = items;
     certs->items[certs->count++] = altroot_cert_ref(cert);
@@ -441,29 +445,35 @@ out:
     return err;
 }
 
+/* A new store holding every certificate of `a`; on error `out` is untouched. */
+static altroot_err build_store(const altroot_certs *a, X509_STORE **out)
+{
+    X509_STORE *st = X509_STORE_new();
+    ENSURE(st != NULL, ALTROOT_E_NOMEM);
+    for (size_t i = 0; i < a->count; i++) {
+        if (OSSL_OK(X509_STORE_add_cert(st, a->items[i]->x509)))
+            continue;
+        /* The same certificate twice is not an error for a store. */
+        unsigned long e = ERR_peek_last_error();
+        ERR_clear_error();
+        if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE) {
+            X509_STORE_free(st);
+            return ALTROOT_E_CRYPTO;
+        }
+    }
+    *out = st;
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out)
 {
     altroot_certs *a = (altroot_certs *)anchors; /* the cache is not part of the value */
     altroot_err err = ALTROOT_OK;
     pthread_mutex_lock(&a->lock);
-    if (a->store == NULL) {
-        X509_STORE *st = X509_STORE_new();
-        ENSURE_GOTO(st != NULL, ALTROOT_E_NOMEM);
-        for (size_t i = 0; i < a->count; i++) {
-            if (!OSSL_OK(X509_STORE_add_cert(st, a->items[i]->x509))) {
-                /* The same certificate twice is not an error for a store. */
-                unsigned long e = ERR_peek_last_error();
-                ERR_clear_error();
-                if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE) {
-                    X509_STORE_free(st);
-                    ENSURE_GOTO(0, ALTROOT_E_CRYPTO);
-                }
-            }
-        }
-        a->store = st;
-    }
-    *out = a->store;
-out:
+    if (a->store == NULL)
+        err = build_store(a, &a->store);
+    if (err == ALTROOT_OK)
+        *out = a->store;
     pthread_mutex_unlock(&a->lock);
     return err;
 }

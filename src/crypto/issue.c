@@ -77,7 +77,7 @@ static ASN1_OCTET_STRING *ip_constraint(const char *text)
     int len = inet_pton(AF_INET, addr, buf) == 1 ? 4 : inet_pton(AF_INET6, addr, buf) == 1 ? 16 : 0;
     char *end = NULL;
     long prefix = strtol(slash + 1, &end, 10);
-    if (len == 0 || end == slash + 1 || *end != '\0' || prefix < 0 || prefix > len * 8)
+    if (len == 0 || end == slash + 1 || *end != '\0' || prefix < 0 || prefix > (long)len * 8)
         return NULL;
     for (int bit = 0; bit < prefix; bit++)
         buf[len + bit / 8] |= (unsigned char)(0x80 >> (bit % 8));

@@ -10,7 +10,7 @@
 #include "ossl.h"
 
 /* RFC 5869 2.3: L <= 255*HashLen */
-#define HKDF_SHA256_MAX_OUT (255u * 32u)
+#define HKDF_SHA256_MAX_OUT ((size_t)255 * 32)
 
 /* OpenSSL wants non-NULL pointers even for empty octet strings. */
 static void *octets(altroot_span s)

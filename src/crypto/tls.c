@@ -34,7 +34,7 @@ static void set_timeouts(int fd, int timeout_ms)
 {
     if (timeout_ms <= 0)
         timeout_ms = DEFAULT_TIMEOUT_MS;
-    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000L};
     /* Failure leaves the socket blocking without a limit; the caller's own deadline still
      * applies at connect time, so this is not fatal. */
     (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

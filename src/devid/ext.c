@@ -31,7 +31,7 @@ static altroot_err oid_to_text(altroot_span oid, char out[64])
         if (first) {
             unsigned top = arc < 40 ? 0u : arc < 80 ? 1u : 2u;
             n = snprintf(out + used, 64 - used, "%u.%llu", top,
-                         (unsigned long long)(arc - top * 40u));
+                         (unsigned long long)(arc - (uint64_t)top * 40));
             first = false;
         } else {
             n = snprintf(out + used, 64 - used, ".%llu", (unsigned long long)arc);

@@ -21,8 +21,8 @@ static altroot_err b64(altroot_span in, altroot_bytes *out)
             v |= (uint32_t)in.ptr[i + 1] << 8;
         if (n > 2)
             v |= in.ptr[i + 2];
-        char q[4] = {abc[(v >> 18) & 63], abc[(v >> 12) & 63], n > 1 ? abc[(v >> 6) & 63] : '=',
-                     n > 2 ? abc[v & 63] : '='};
+        char q[4] = {abc[(v >> 18) & 63], abc[(v >> 12) & 63],
+                     (char)(n > 1 ? abc[(v >> 6) & 63] : '='), (char)(n > 2 ? abc[v & 63] : '=')};
         TRY(altroot_bytes_append(out, q, 4));
     }
     return altroot_bytes_append_u8(out, 0);

@@ -243,8 +243,9 @@ altroot_err altroot_der_expect(altroot_cursor *c, uint8_t tag, altroot_der_elem 
     altroot_der_elem e;
     TRY(altroot_der_read(c, &e));
     if (e.tag != tag) {
+        /* The read succeeded, so the cursor had no error before this one. */
         altroot_cursor_fail(c, ALTROOT_E_DER);
-        return c->err;
+        return ALTROOT_E_DER;
     }
     *out = e;
     return ALTROOT_OK;

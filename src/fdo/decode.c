@@ -31,9 +31,34 @@ static altroot_err why(dec *d, altroot_err err, const char *where)
     return err;
 }
 
-/* RendezvousInfo = [ + RendezvousDirective ]; RendezvousDirective = [ + RendezvousInstr ];
- * RendezvousInstr = [ RVVariable: uint, ? RVValue: bstr .cbor any ]. go-fdo-server and the
- * conformance tools (HEADER_BAD_RVINFO_EMPTY) reject an empty list. */
+/* RendezvousDirective = [ + RendezvousInstr ];
+ * RendezvousInstr = [ RVVariable: uint, ? RVValue: bstr .cbor any ] */
+static altroot_err check_rv_directive(const altroot_cbor_item *dir)
+{
+    altroot_cbor_iter ins;
+    ENSURE(altroot_cbor_array(dir, SIZE_MAX, &ins) == ALTROOT_OK && dir->arg > 0,
+           ALTROOT_E_FDO_RVINFO);
+    while (ins.left > 0) {
+        altroot_cbor_item instr, var, val, inner;
+        altroot_cbor_iter parts;
+        uint64_t u;
+        TRY(altroot_cbor_next(&ins, &instr));
+        ENSURE(altroot_cbor_array(&instr, SIZE_MAX, &parts) == ALTROOT_OK &&
+                   (instr.arg == 1 || instr.arg == 2),
+               ALTROOT_E_FDO_RVINFO);
+        TRY(altroot_cbor_next(&parts, &var));
+        ENSURE(altroot_cbor_uint(&var, &u) == ALTROOT_OK, ALTROOT_E_FDO_RVINFO);
+        if (instr.arg == 2) {
+            TRY(altroot_cbor_next(&parts, &val));
+            /* 1.1: each value is bstr-wrapped CBOR (1.0 wrote plain values) */
+            ENSURE(altroot_cbor_unwrap(&val, &inner) == ALTROOT_OK, ALTROOT_E_FDO_RVINFO);
+        }
+    }
+    return ALTROOT_OK;
+}
+
+/* RendezvousInfo = [ + RendezvousDirective ]. go-fdo-server and the conformance tools
+ * (HEADER_BAD_RVINFO_EMPTY) reject an empty list. */
 static altroot_err check_rvinfo(const altroot_cbor_item *rv, size_t *directives)
 {
     altroot_cbor_iter dirs;
@@ -41,25 +66,9 @@ static altroot_err check_rvinfo(const altroot_cbor_item *rv, size_t *directives)
            ALTROOT_E_FDO_RVINFO);
     *directives = (size_t)rv->arg;
     while (dirs.left > 0) {
-        altroot_cbor_item dir, instr, var, val, inner;
-        altroot_cbor_iter ins, parts;
-        uint64_t u;
+        altroot_cbor_item dir;
         TRY(altroot_cbor_next(&dirs, &dir));
-        ENSURE(altroot_cbor_array(&dir, SIZE_MAX, &ins) == ALTROOT_OK && dir.arg > 0,
-               ALTROOT_E_FDO_RVINFO);
-        while (ins.left > 0) {
-            TRY(altroot_cbor_next(&ins, &instr));
-            ENSURE(altroot_cbor_array(&instr, SIZE_MAX, &parts) == ALTROOT_OK &&
-                       (instr.arg == 1 || instr.arg == 2),
-                   ALTROOT_E_FDO_RVINFO);
-            TRY(altroot_cbor_next(&parts, &var));
-            ENSURE(altroot_cbor_uint(&var, &u) == ALTROOT_OK, ALTROOT_E_FDO_RVINFO);
-            if (instr.arg == 2) {
-                TRY(altroot_cbor_next(&parts, &val));
-                /* 1.1: each value is bstr-wrapped CBOR (1.0 wrote plain values) */
-                ENSURE(altroot_cbor_unwrap(&val, &inner) == ALTROOT_OK, ALTROOT_E_FDO_RVINFO);
-            }
-        }
+        TRY(check_rv_directive(&dir));
     }
     return ALTROOT_OK;
 }

@@ -67,7 +67,8 @@ altroot_err fdo_base64_encode_lines(altroot_span data, altroot_bytes *out)
         altroot_cursor_copy(&c, in, take);
         uint32_t v = ((uint32_t)in[0] << 16) | ((uint32_t)in[1] << 8) | in[2];
         char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63],
-                     take > 1 ? alphabet[(v >> 6) & 63] : '=', take > 2 ? alphabet[v & 63] : '='};
+                     (char)(take > 1 ? alphabet[(v >> 6) & 63] : '='),
+                     (char)(take > 2 ? alphabet[v & 63] : '=')};
         TRY(altroot_bytes_append(out, q, 4));
         col += 4;
         if (col == 64 || altroot_cursor_remaining(&c) == 0) {
@@ -126,25 +127,31 @@ typedef struct pem_block {
     altroot_span body; /* the base64 lines, borrowed */
 } pem_block;
 
+/* The body after a BEGIN line (b->label set), up to the END line with the same label. */
+static altroot_err pem_body(altroot_cursor *c, pem_block *b)
+{
+    altroot_span line;
+    char end_label[PEM_LABEL_MAX];
+    altroot_cursor body_start = *c;
+    size_t body_len = 0;
+    while (next_line(c, &line)) {
+        if (boundary(line, "END ", end_label)) {
+            ENSURE(strcmp(end_label, b->label) == 0, ALTROOT_E_PEM);
+            b->body = altroot_cursor_span(&body_start, body_len);
+            return ALTROOT_OK;
+        }
+        body_len = c->pos - body_start.pos;
+    }
+    return ALTROOT_E_PEM; /* no END line */
+}
+
 /* The next PEM block at or after the cursor. */
 static altroot_err pem_next(altroot_cursor *c, pem_block *b)
 {
     altroot_span line;
-    char end_label[PEM_LABEL_MAX];
     while (next_line(c, &line)) {
-        if (!boundary(line, "BEGIN ", b->label))
-            continue;
-        altroot_cursor body_start = *c;
-        size_t body_len = 0;
-        while (next_line(c, &line)) {
-            if (boundary(line, "END ", end_label)) {
-                ENSURE(strcmp(end_label, b->label) == 0, ALTROOT_E_PEM);
-                b->body = altroot_cursor_span(&body_start, body_len);
-                return ALTROOT_OK;
-            }
-            body_len = c->pos - body_start.pos;
-        }
-        return ALTROOT_E_PEM; /* no END line */
+        if (boundary(line, "BEGIN ", b->label))
+            return pem_body(c, b);
     }
     return ALTROOT_E_NOT_FOUND;
 }

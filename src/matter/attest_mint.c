@@ -6,7 +6,7 @@
 
 #include "../core/guard.h"
 
-#define DAY 86400
+#define DAY ((altroot_time)86400)
 #define OID_VID "1.3.6.1.4.1.37244.2.1"
 #define OID_PID "1.3.6.1.4.1.37244.2.2"
 
@@ -61,7 +61,7 @@ static altroot_err chain(altroot_matter_minted *m, uint16_t vid, uint16_t pid, a
     snprintf(p, sizeof p, "%04X", pid);
     altroot_name_entry paa_a[] = {{OID_VID, v}}, pai_a[] = {{OID_VID, v}};
     altroot_name_entry dac_a[] = {{OID_VID, dv}, {OID_PID, p}};
-    altroot_time far = at + 3650 * (altroot_time)DAY;
+    altroot_time far = at + 3650 * DAY;
     altroot_cert_template paa = {.common_name = "altroot test PAA",
                                  .subject_attrs = paa_a,
                                  .subject_attr_count = 1,

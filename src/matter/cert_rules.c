@@ -73,9 +73,9 @@ altroot_span altroot_matter_attr_oid(uint8_t attr)
 
 uint8_t altroot_matter_attr_from_oid(altroot_span oid)
 {
-    for (uint8_t a = 1; a <= ALTROOT_MATTER_ATTR_VVS_ID; a++)
-        if (altroot_span_equal(oid, altroot_matter_attr_oid(a)))
-            return a;
+    for (unsigned a = 1; a <= ALTROOT_MATTER_ATTR_VVS_ID; a++)
+        if (altroot_span_equal(oid, altroot_matter_attr_oid((uint8_t)a)))
+            return (uint8_t)a;
     return 0;
 }
 

@@ -1,4 +1,5 @@
 /* Minting signed MUD files for test PKIs, with faults to inject. */
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -122,8 +123,7 @@ static altroot_err render(const altroot_mud_mint_params *p, altroot_bytes *file)
     const char *u = p->mud_url;
     if (p->fault == ALTROOT_MUD_FAULT_HTTP_URL && strncmp(u, "https://", 8) == 0) {
         ENSURE(strlen(u) < sizeof url - 1, ALTROOT_E_ARG);
-        memcpy(url, "http://", 7);
-        memcpy(url + 7, u + 8, strlen(u + 8) + 1);
+        snprintf(url, sizeof url, "http://%s", u + 8); /* fits: checked above */
         u = url;
     }
     json_t *root = build(p, u, &bad);

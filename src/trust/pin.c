@@ -46,7 +46,9 @@ altroot_err altroot_pin_name(const char *host, char *out, size_t len)
         n--; /* "printer.local." and "printer.local" are one name */
     ENSURE(n > 0 && n <= ALTROOT_PIN_NAME_MAX && n < len, ALTROOT_E_ARG);
     for (size_t i = 0; i < n; i++) {
-        char c = host[i] >= 'A' && host[i] <= 'Z' ? (char)(host[i] - 'A' + 'a') : host[i];
+        char c = host[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
         ENSURE(dns_char(c), ALTROOT_E_ARG);
         ENSURE(c != '.' || (i > 0 && host[i - 1] != '.'), ALTROOT_E_ARG); /* no empty label */
         out[i] = c;

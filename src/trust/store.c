@@ -37,13 +37,13 @@ struct altroot_trust_store {
 };
 
 static const char *const kind_names[] = {
-#define KIND_NAME_(name, value, dir, desc) [value] = dir,
+#define KIND_NAME_(name, value, dir, desc) [value] = (dir),
     ALTROOT_ANCHOR_KIND_LIST(KIND_NAME_)
 #undef KIND_NAME_
 };
 
 static const char *const kind_descs[] = {
-#define KIND_DESC_(name, value, dir, desc) [value] = desc,
+#define KIND_DESC_(name, value, dir, desc) [value] = (desc),
     ALTROOT_ANCHOR_KIND_LIST(KIND_DESC_)
 #undef KIND_DESC_
 };
@@ -83,7 +83,7 @@ static altroot_err problem(altroot_trust_store *s, altroot_err cause, const char
 
 static altroot_err add_key(kind_set *ks, altroot_key *key)
 {
-    altroot_key **keys = altroot_realloc(ks->keys, (ks->key_count + 1) * sizeof *keys);
+    altroot_key **keys = altroot_realloc(ks->keys, (ks->key_count + 1) * sizeof(altroot_key *));
     if (keys == NULL) {
         altroot_key_free(key);
         return ALTROOT_E_NOMEM;

@@ -14,7 +14,7 @@
 static const altroot_time AT = 1795849200; /* 2026-11-28T07:00:00Z, as in RESULTS.txt */
 
 #define MAX_CODES 4
-typedef struct vec {
+typedef struct vec { /* NOLINT(clang-analyzer-optin.performance.Padding): table order */
     const char *file;
     const char *owner;  /* key file (public or private PEM) for fdo-owner, or NULL */
     bool owner_in_file; /* the private key block in the voucher file is the expected owner */

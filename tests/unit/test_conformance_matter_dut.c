@@ -113,11 +113,13 @@ static void every_commissioner_dut_case(void **state)
     while (fgets(line, sizeof line, f) != NULL) {
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        char name[200], expect[64];
-        unsigned pid = 0;
-        assert_int_equal(sscanf(line, "%199s %63s %u", name, expect, &pid), 3);
+        char name[200], expect[64], pid_text[16];
+        assert_int_equal(sscanf(line, "%199s %63s %15s", name, expect, pid_text), 3);
+        char *end = NULL;
+        unsigned long pid = strtoul(pid_text, &end, 10);
+        assert_true(end != pid_text && *end == '\0' && pid <= 0xFFFF);
         total++;
-        matched += run_case(s, name, expect, pid);
+        matched += run_case(s, name, expect, (unsigned)pid);
     }
     fclose(f);
     altroot_trust_store_free(s);

@@ -11,7 +11,7 @@
 #include "../../tools/altroot/loopback.h"
 #include "testutil.h"
 
-#define DAY 86400
+#define DAY ((altroot_time)86400)
 static const altroot_time NOW =
     1798761600; /* 2027-01-01T00:00:00Z; fixtures valid 2026-11-28..2126 */
 
@@ -166,11 +166,11 @@ static void expired_and_not_yet_valid_by_time(void **state)
     (void)state;
     altroot_tls_server *srv = server_from("tls/leaf.pem", "tls/leaf.key");
     altroot_verdict v;
-    assert_ok(run(srv, AF_INET, "localhost", NOW + 200 * 365 * (altroot_time)DAY, &v));
+    assert_ok(run(srv, AF_INET, "localhost", NOW + DAY * 365 * 200, &v));
     assert_int_equal(v.decision, ALTROOT_DECISION_UNTRUSTED);
     assert_true(altroot_failures_has(&v.failures, ALTROOT_E_CERT_EXPIRED));
     altroot_verdict_clear(&v);
-    assert_ok(run(srv, AF_INET, "localhost", NOW - 365 * (altroot_time)DAY, &v));
+    assert_ok(run(srv, AF_INET, "localhost", NOW - 365 * DAY, &v));
     assert_int_equal(v.decision, ALTROOT_DECISION_UNTRUSTED);
     assert_true(altroot_failures_has(&v.failures, ALTROOT_E_CERT_NOT_YET_VALID));
     altroot_verdict_clear(&v);

@@ -24,7 +24,7 @@
 
 #include "testutil.h"
 
-#define DAY 86400
+#define DAY ((altroot_time)86400)
 static const altroot_time NOW = 1795849200;
 static const char HOST[] = "device.home.arpa";
 

@@ -37,11 +37,12 @@ static void pki_make(pki *p, altroot_key_type mfr_type)
     memset(p, 0, sizeof *p);
     altroot_cert_template ca = {.common_name = "FDO test device CA",
                                 .not_before = AT - 86400,
-                                .not_after = AT + 86400 * 365,
+                                .not_after = AT + (altroot_time)86400 * 365,
                                 .is_ca = true,
                                 .path_len = 0};
-    altroot_cert_template dev = {
-        .common_name = "fdo-device", .not_before = AT - 86400, .not_after = AT + 86400 * 365};
+    altroot_cert_template dev = {.common_name = "fdo-device",
+                                 .not_before = AT - 86400,
+                                 .not_after = AT + (altroot_time)86400 * 365};
     assert_ok(altroot_key_generate(mfr_type, &p->mfr));
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P384, &p->ca_key));
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &p->dev_key));

@@ -6,7 +6,7 @@
 #include "../../src/encoding/tlv.h"
 #include "testutil.h"
 
-#define DAY 86400
+#define DAY ((altroot_time)86400)
 static const altroot_time NOW = 1795849200;
 #define VID_OID "1.3.6.1.4.1.37244.2.1"
 #define PID_OID "1.3.6.1.4.1.37244.2.2"
@@ -92,7 +92,7 @@ static void make(pki *p, const spec *s)
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &p->pai_key));
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &p->dac_key));
     assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &p->cd_key));
-    altroot_time nb = NOW - 10 * DAY, far = NOW + 3650 * (altroot_time)DAY;
+    altroot_time nb = NOW - 10 * DAY, far = NOW + 3650 * DAY;
     p->paa = issue("Test PAA", a, attrs(a, s->paa_vid, NULL), true, 1, 0, nb, far, p->paa_key, NULL,
                    NULL, false, false);
     p->pai = issue("Test PAI", a, attrs(a, s->pai_vid ? s->pai_vid : "FFF1", s->pai_pid), true,

@@ -112,7 +112,7 @@ static void rejects_every_broken_rule(void **state)
                      "{\"version\": 1, \"name\": \"a\", \"root\": \"fdo\", \"identity\": \"" ID
                      "\", \"pinned_at\": \"2026-11-28T10:00:00Z\", \"description\": \"");
     memset(big + n, 'x', 600);
-    strcpy(big + n + 600, "\"}");
+    memcpy(big + n + 600, "\"}", sizeof "\"}");
     assert_int_equal(parse(big, &pin, detail), ALTROOT_E_PIN_FILE);
     assert_non_null(strstr(detail, "longer"));
     free(big);

@@ -83,7 +83,7 @@ static void anchors_and_expiry_invalidate(void **state)
 {
     fixture *f = *state;
     altroot_verdict_cache *c = NULL;
-    assert_ok(altroot_verdict_cache_new(8, 100 * 365 * DAY, &c));
+    assert_ok(altroot_verdict_cache_new(8, DAY * 365 * 100, &c));
     const altroot_decision T = ALTROOT_DECISION_TRUSTED, U = ALTROOT_DECISION_UNTRUSTED;
     assert_false(eval(c, f, f->chain, "localhost", NOW, ALTROOT_EVAL_AUTO, T));
     assert_true(eval(c, f, f->chain, "localhost", NOW + DAY, ALTROOT_EVAL_AUTO, T));

@@ -138,7 +138,7 @@ static void each_rule_has_a_negative(void **state)
     altroot_voucher_result_clear(&r);
 
     mp = good();
-    run(&mp, NULL, NOW + 3 * 86400, &r);
+    run(&mp, NULL, NOW + (altroot_time)3 * 86400, &r);
     assert_true(altroot_failures_has(&r.failures, ALTROOT_E_VOUCHER_EXPIRED));
     altroot_voucher_result_clear(&r);
 

@@ -2,7 +2,7 @@
 
 #include "testutil.h"
 
-#define DAY 86400
+#define DAY ((altroot_time)86400)
 static const altroot_time NOW = 1795849200; /* 2026-11-28T07:00:00Z */
 
 static altroot_certs *load(const char *name)

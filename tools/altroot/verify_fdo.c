@@ -80,7 +80,7 @@ static void printable(const char *in, char *out, size_t len)
 {
     size_t n = 0;
     for (; in[n] != '\0' && n + 1 < len; n++)
-        out[n] = (unsigned char)in[n] < 0x20 || in[n] == 0x7f ? '?' : in[n];
+        out[n] = (char)((unsigned char)in[n] < 0x20 || in[n] == 0x7f ? '?' : in[n]);
     out[n] = '\0';
 }
 

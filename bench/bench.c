@@ -28,8 +28,8 @@ int bench_arg(int argc, char **argv, int i, int fallback)
     errno = 0;
     long v = strtol(argv[i], &end, 10);
     if (errno != 0 || end == argv[i] || *end != '\0' || v < 1 || v > 1000000) {
-        fprintf(stderr, "%s: argument %d: expected a count in 1..1000000, got \"%s\"\n", argv[0],
-                i, argv[i]);
+        fprintf(stderr, "%s: argument %d: expected a count in 1..1000000, got \"%s\"\n", argv[0], i,
+                argv[i]);
         exit(2);
     }
     return (int)v;

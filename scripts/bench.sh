@@ -10,3 +10,4 @@ for b in build-bench/bench/bench_*; do
     [ -x "$b" ] && "$b" "$@"
 done
 scripts/bench-servers.sh build-bench
+scripts/bench-batch.sh build-bench

@@ -87,5 +87,8 @@ bool cli_write_cert(const char *dir, const char *name, altroot_cert *cert);
 bool cli_write_key(const char *dir, const char *name, const altroot_key *key);
 
 int cmd_mint(int argc, char **argv);
+/* batch.c: a fleet of Matter devices, and judging a directory of them on every core. */
+int mint_fleet(int argc, char **argv);
+int verify_batch(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int mint_matter(int argc, char **argv);

@@ -16,6 +16,7 @@ static const minter minters[] = {
     {"matter", mint_matter, "--out DIR [--vid HEX] [--pid HEX] [--at TIME] [--fault NAME]"},
     {"devid", mint_devid, "--out DIR [--serial S] [--mud-url URL] [--fault NAME]"},
     {"mud", mint_mud, "--out DIR [--mud-url URL] [--fault NAME]"},
+    {"fleet", mint_fleet, "--out DIR --count N [--at TIME]: N Matter devices of one vendor"},
     {"fdo", mint_fdo,
      "--out DIR [--entries N] [--key p256|p384|rsa2048|rsa3072] [--device-info TEXT] "
      "[--fault NAME]"},

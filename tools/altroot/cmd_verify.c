@@ -37,6 +37,9 @@ static void usage(FILE *out)
                  "kinds:\n");
     for (size_t i = 0; i < sizeof verifiers / sizeof verifiers[0]; i++)
         fprintf(out, "  %-12s %s\n", verifiers[i].kind, verifiers[i].usage);
+    fprintf(out,
+            "       altroot verify --batch DIR --anchors DIR [--jobs N] [--at TIME] [--json]\n"
+            "         every device certificate file of DIR, judged as a connection would be\n");
     fprintf(out, "PATH is a file or a directory of files; files are PEM or DER.\n"
                  "Exit codes: 0 the artefact verified, 1 it did not (the report says why),\n"
                  "2 usage error or unreadable input.\n");
@@ -48,6 +51,9 @@ int cmd_verify(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_VERIFIED;
     }
+    for (int i = 1; i < argc; i++) /* options may come before --batch */
+        if (strcmp(argv[i], "--batch") == 0)
+            return verify_batch(argc, argv);
     for (size_t i = 0; i < sizeof verifiers / sizeof verifiers[0]; i++)
         if (strcmp(argv[1], verifiers[i].kind) == 0)
             return verifiers[i].run(argc - 1, argv + 1);

@@ -13,6 +13,7 @@
 #include <altroot/evidence.h>
 #include <altroot/fdo.h>
 #include <altroot/export.h>
+#include <altroot/key_hash_name.h>
 #include <altroot/list.h>
 #include <altroot/matter.h>
 #include <altroot/matter_op.h>

@@ -42,6 +42,7 @@
     X(E_CERT_PARSE, 305, "certificate cannot be parsed")                                           \
     X(E_KEY_PARSE, 306, "public key cannot be parsed")                                             \
     X(E_EMPTY, 307, "input holds no usable object")                                                \
+    X(E_KEY_HASH_NAME_MALFORMED, 308, "host name looks like a key-hash name but is malformed")     \
     /* signatures and chains: 400-499 */                                                           \
     X(E_SIGNATURE, 400, "signature verification failed")                                           \
     X(E_CHAIN_NO_ANCHOR, 401, "chain does not lead to a trusted anchor")                           \
@@ -65,6 +66,7 @@
     X(E_PIN_FILE, 506, "pin file is malformed")                                                    \
     X(E_PIN_EXISTS, 507, "a pin for this name already exists")                                     \
     X(E_PIN_NOTHING, 508, "the device proved no identity that can be pinned")                      \
+    X(E_KEY_HASH_NAME_MISMATCH, 509, "the key-hash name names another public key")                 \
     /* internal: 900-999 */                                                                        \
     X(E_INTERNAL, 900, "internal error")                                                           \
     X(E_NOMEM, 901, "out of memory")                                                               \

@@ -67,6 +67,9 @@ typedef struct altroot_name_binding {
     char *pin;    /* owned: the pin file recorded for this name, or NULL when there is none */
     char *pinned_identity; /* owned: the root and identity that pin names ("matter spki-...") */
     bool pin_matched;      /* a verified attestation of this peer has the pinned identity */
+    bool key_hash_name;    /* the name asked for is a well-formed key-hash name
+                              (include/altroot/key_hash_name.h) */
+    bool key_hash_matched; /* and it names the public key of the leaf presented */
 } altroot_name_binding;
 
 /* The certificate's summary as shown to people. */

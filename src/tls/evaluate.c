@@ -10,6 +10,7 @@
 
 #include <altroot/alloc.h>
 #include <altroot/evidence.h>
+#include <altroot/key_hash_name.h>
 #include <altroot/pin.h>
 #include <altroot/tls.h>
 
@@ -103,6 +104,38 @@ static altroot_err bind_name(altroot_verdict *v, const char *host, const char *b
     return altroot_set_string(&v->name.by, by);
 }
 
+/* A key-hash name (include/altroot/key_hash_name.h) binds the name to the leaf's key when the
+ * hashes match, unless a stronger binding came first (DESIGN.md "Name binding": a SAN under an
+ * anchor you hold, the Matter instance name). A mismatch is recorded for decision rule 2; a name
+ * that only looks like a key-hash name binds nothing and is reported as a warning. */
+static altroot_err apply_key_hash_name(altroot_verdict *v, const altroot_cert *leaf,
+                                       const char *host)
+{
+    if (host == NULL || is_ip_literal(host))
+        return ALTROOT_OK;
+    bool found = false, match = false;
+    altroot_key_hash_name khn;
+    char detail[160];
+    altroot_err err = altroot_key_hash_name_parse(
+        (altroot_span){(const uint8_t *)host, strlen(host)}, &found, &khn, detail, sizeof detail);
+    if (err == ALTROOT_E_KEY_HASH_NAME_MALFORMED)
+        return altroot_strlist_addf(&v->warnings,
+                                    "%s looks like a key-hash name but is not one (%s); it binds "
+                                    "nothing (E_KEY_HASH_NAME_MALFORMED)",
+                                    host, detail);
+    TRY(err);
+    if (!found)
+        return ALTROOT_OK;
+    TRY(altroot_key_hash_name_check(&khn, leaf, &match));
+    v->name.key_hash_name = true;
+    v->name.key_hash_matched = match;
+    if (!match || v->name.bound)
+        return ALTROOT_OK;
+    v->name.bound = true;
+    TRY(altroot_set_string(&v->name.method, "key-hash-name"));
+    return altroot_set_string(&v->name.by, "tls-key");
+}
+
 static altroot_err classify(altroot_verdict *v, root_outcome web, root_outcome local)
 {
     const char *note = NULL;
@@ -159,8 +192,10 @@ altroot_err altroot_evaluate_chain_mode(const altroot_certs *chain, const char *
         TRY(altroot_primary_evaluate(chain, host, store, at, out, &primary));
     if (mode == ALTROOT_EVAL_AUTO || mode == ALTROOT_EVAL_SECONDARY)
         TRY(altroot_evidence_evaluate(chain, host, store, at, out, &evidence));
-    /* A pin names the device the user accepted for this name (rules 2 and 5); the Web PKI
-     * mode asks what the Web PKI alone says, so pins stay out of it. */
+    /* A key-hash name and a pin bind the name after the roots (rules 2 and 5); the Web PKI
+     * mode asks what the Web PKI alone says, so both stay out of it. */
+    if (mode != ALTROOT_EVAL_WEBPKI)
+        TRY(apply_key_hash_name(out, altroot_certs_get(chain, 0), host));
     if (mode != ALTROOT_EVAL_WEBPKI)
         TRY(altroot_pins_apply(store, host, out));
     TRY(classify(out, web, local));

@@ -78,6 +78,9 @@ altroot_err altroot_verdict_print(const altroot_verdict *v, FILE *out)
         if (v->name.pin != NULL)
             fprintf(out, "Pin:          %s (%s), %s\n", v->name.pinned_identity, v->name.pin,
                     v->name.pin_matched ? "this device" : "NOT this device");
+        if (v->name.key_hash_name)
+            fprintf(out, "Key hash:     the name is a key-hash name of %s\n",
+                    v->name.key_hash_matched ? "this device's key" : "ANOTHER key");
     }
     if (connection)
         print_tls(v, out);

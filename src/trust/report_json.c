@@ -149,6 +149,12 @@ static json_t *name_json(jb *b, const altroot_name_binding *n)
         put(b, pin, "matched", json_boolean(n->pin_matched));
     }
     put(b, o, "pin", pin);
+    json_t *khn = n->key_hash_name ? json_object() : json_null();
+    if (n->key_hash_name && khn != NULL) {
+        put(b, khn, "algorithm", json_string("sha-256"));
+        put(b, khn, "matched", json_boolean(n->key_hash_matched));
+    }
+    put(b, o, "key_hash_name", khn);
     return o;
 }
 

@@ -197,10 +197,22 @@ static const char *first_detail(const altroot_root_result *r)
     return r != NULL && r->failures.count > 0 ? r->failures.items[0].detail : "unknown failure";
 }
 
+static bool key_hash_bound(const altroot_verdict *v)
+{
+    return v->name.bound && v->name.method != NULL && strcmp(v->name.method, "key-hash-name") == 0;
+}
+
 /* Rule 7: "untrusted, message by certificate class". */
 static altroot_err message_by_class(altroot_verdict *v, char *msg, size_t len)
 {
     const altroot_root_result *failed = first_failed(v, false);
+    if (key_hash_bound(v) && failed == NULL) {
+        snprintf(msg, len,
+                 "%s is the key-hash name of this device's key: this is the device the name "
+                 "stands for, but nothing proves who made it or that it is yours.",
+                 v->name.name != NULL ? v->name.name : "The name");
+        return ALTROOT_OK;
+    }
     switch (v->cert_class) {
     case 0:
         snprintf(msg, len,
@@ -310,6 +322,32 @@ static void set_rule(altroot_verdict *v, altroot_decision d, int rule)
     v->rule = rule;
 }
 
+/* Rule 2: the name asked for names another device, by a key-hash name of another key or by a
+ * pin of another identity. The failure says which; the key-hash name is checked first. */
+static altroot_err name_names_another(altroot_verdict *v, bool key_hash, bool attested, char *msg,
+                                      size_t len)
+{
+    const char *name = v->name.name != NULL ? v->name.name : "this name";
+    if (key_hash) {
+        TRY(altroot_failures_add(&v->failures, ALTROOT_E_KEY_HASH_NAME_MISMATCH, "name",
+                                 "%s is the key-hash name of another public key; this device "
+                                 "presented the key with SPKI SHA-256 %s",
+                                 name, v->leaf.spki_sha256));
+        snprintf(msg, len,
+                 "%s names another device's key (a key-hash name). This is not that device; do "
+                 "not continue.",
+                 name);
+        return ALTROOT_OK;
+    }
+    TRY(altroot_failures_add(
+        &v->failures, ALTROOT_E_PIN_MISMATCH, "pin", "%s is pinned to %s (%s); %s", name,
+        v->name.pinned_identity, v->name.pin,
+        attested ? "this device proved another identity" : "this device proved no identity"));
+    snprintf(msg, len,
+             "You pinned another device for %s. This is not that device; do not continue.", name);
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_verdict_decide(altroot_verdict *v)
 {
     ENSURE(v != NULL, ALTROOT_E_INTERNAL);
@@ -323,23 +361,18 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
      * is stronger than a pin (docs/decisions.md). */
     bool pin_broken =
         v->name.pin != NULL && !v->name.pin_matched && !(owner != NULL && v->name.bound);
+    /* A key-hash name is itself a statement of which key lives at the name; unlike a pin, no
+     * anchor outranks it (docs/decisions.md). */
+    bool key_hash_broken = v->name.key_hash_name && !v->name.key_hash_matched;
     if (tampered != NULL) {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 1);
         snprintf(msg, sizeof msg,
                  "This device's %s evidence failed verification (%s). It may be forged or "
                  "tampered with; do not continue.",
                  tampered->root, first_detail(tampered));
-    } else if (pin_broken) {
+    } else if (key_hash_broken || pin_broken) {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 2);
-        const char *name = v->name.name != NULL ? v->name.name : "this name";
-        TRY(altroot_failures_add(&v->failures, ALTROOT_E_PIN_MISMATCH, "pin",
-                                 "%s is pinned to %s (%s); %s", name, v->name.pinned_identity,
-                                 v->name.pin,
-                                 attest != NULL ? "this device proved another identity"
-                                                : "this device proved no identity"));
-        snprintf(msg, sizeof msg,
-                 "You pinned another device for %s. This is not that device; do not continue.",
-                 name);
+        TRY(name_names_another(v, key_hash_broken, attest != NULL, msg, sizeof msg));
     } else if (owner != NULL && v->name.bound) {
         set_rule(v, ALTROOT_DECISION_TRUSTED, 3);
         if (v->name.pin != NULL && !v->name.pin_matched)
@@ -363,8 +396,10 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         char who[256];
         describe_facts(&attest->attested, who, sizeof who);
         snprintf(msg, sizeof msg,
-                 "A genuine %s device (%s), but nothing proves it is yours or the one you asked "
-                 "for. You can pin it.",
+                 key_hash_bound(v) ? "A genuine %s device (%s) at its key-hash name, but nothing "
+                                     "proves it is yours. You can pin it."
+                                   : "A genuine %s device (%s), but nothing proves it is yours or "
+                                     "the one you asked for. You can pin it.",
                  root_label(attest->root), who);
     } else if (owner != NULL) {
         /* Ownership without a bound name: yours, but perhaps not the device at this name. */

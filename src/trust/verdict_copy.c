@@ -55,6 +55,8 @@ static altroot_err copy_name(altroot_name_binding *dst, const altroot_name_bindi
 {
     dst->bound = src->bound;
     dst->pin_matched = src->pin_matched;
+    dst->key_hash_name = src->key_hash_name;
+    dst->key_hash_matched = src->key_hash_matched;
     TRY(altroot_set_string(&dst->method, src->method));
     TRY(altroot_set_string(&dst->name, src->name));
     TRY(altroot_set_string(&dst->by, src->by));

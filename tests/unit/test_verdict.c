@@ -214,6 +214,7 @@ static void json_report_has_the_documented_fields(void **state)
     json_t *nb = json_object_get(doc, "name_binding");
     assert_true(json_is_true(json_object_get(nb, "bound")));
     assert_string_equal(json_string_value(json_object_get(nb, "method")), "san-dns");
+    assert_true(json_is_null(json_object_get(nb, "key_hash_name")));
     json_t *r0 = json_array_get(json_object_get(doc, "roots"), 0);
     assert_string_equal(json_string_value(json_object_get(r0, "status")), "verified");
     assert_string_equal(
@@ -223,6 +224,101 @@ static void json_report_has_the_documented_fields(void **state)
     assert_string_equal(json_string_value(json_array_get(json_object_get(doc, "warnings"), 0)),
                         "a \"quoted\"\nwarning");
     json_decref(doc);
+    altroot_verdict_clear(&v);
+}
+
+static void key_hash(altroot_verdict *v, bool matched)
+{
+    v->name.key_hash_name = true;
+    v->name.key_hash_matched = matched;
+    if (matched) {
+        bind(v, "key-hash-name");
+        assert_ok(altroot_set_string(&v->name.by, "tls-key"));
+    }
+}
+
+/* A key-hash name binds the name to the key and proves nothing else: with attestation it stays
+ * rule 6, with ownership it is rule 3, alone rule 7. Another key at the name is rule 2, which
+ * neither the Web PKI (rule 4) nor an anchor you hold (rule 3) outranks. */
+static void key_hash_name_rules(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    root(&v, "matter", ALTROOT_ROOT_VERIFIED)->attestation = true;
+    key_hash(&v, true);
+    decide(&v, ALTROOT_DECISION_ATTESTED, 6);
+    assert_non_null(strstr(v.message, "key-hash name"));
+    altroot_verdict_clear(&v);
+    altroot_verdict_init(&v);
+    root(&v, "matter", ALTROOT_ROOT_VERIFIED)->ownership = true;
+    key_hash(&v, true);
+    decide(&v, ALTROOT_DECISION_TRUSTED, 3);
+    altroot_verdict_clear(&v);
+    altroot_verdict_init(&v);
+    root(&v, "local-ca", ALTROOT_ROOT_NOT_APPLICABLE);
+    v.cert_class = 3;
+    key_hash(&v, true);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 7);
+    assert_non_null(strstr(v.message, "key-hash name"));
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_NOT_TRUSTED));
+    altroot_verdict_clear(&v);
+    /* Mismatch: under the Web PKI, and under an anchor you hold that binds the name. */
+    altroot_verdict_init(&v);
+    root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
+    altroot_root_result *r = root(&v, "local-ca", ALTROOT_ROOT_VERIFIED);
+    r->ownership = true;
+    bind(&v, "san-dns");
+    key_hash(&v, false);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_KEY_HASH_NAME_MISMATCH));
+    assert_false(altroot_failures_has(&v.failures, ALTROOT_E_PIN_MISMATCH));
+    assert_non_null(strstr(v.message, "key-hash name"));
+    altroot_verdict_clear(&v);
+    /* Mismatch with an attested device and a pin that matches it. */
+    altroot_verdict_init(&v);
+    root(&v, "matter", ALTROOT_ROOT_VERIFIED)->attestation = true;
+    pin(&v, true);
+    key_hash(&v, false);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_KEY_HASH_NAME_MISMATCH));
+    altroot_verdict_clear(&v);
+    /* A matching key-hash name does not excuse a pin of another device. */
+    altroot_verdict_init(&v);
+    root(&v, "matter", ALTROOT_ROOT_VERIFIED)->attestation = true;
+    key_hash(&v, true);
+    pin(&v, false);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_PIN_MISMATCH));
+    assert_false(altroot_failures_has(&v.failures, ALTROOT_E_KEY_HASH_NAME_MISMATCH));
+    altroot_verdict_clear(&v);
+}
+
+static void json_report_key_hash_name(void **state)
+{
+    (void)state;
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    v.cert_class = 3;
+    key_hash(&v, false);
+    assert_ok(altroot_verdict_decide(&v));
+    altroot_verdict copy;
+    assert_ok(altroot_verdict_copy(&copy, &v));
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_ok(altroot_verdict_print_json(&copy, f));
+    rewind(f);
+    json_error_t jerr;
+    json_t *doc = json_loadf(f, 0, &jerr);
+    fclose(f);
+    assert_non_null(doc);
+    json_t *k = json_object_get(json_object_get(doc, "name_binding"), "key_hash_name");
+    assert_string_equal(json_string_value(json_object_get(k, "algorithm")), "sha-256");
+    assert_true(json_is_false(json_object_get(k, "matched")));
+    json_t *f0 = json_array_get(json_object_get(doc, "failures"), 0);
+    assert_string_equal(json_string_value(json_object_get(f0, "name")), "E_KEY_HASH_NAME_MISMATCH");
+    json_decref(doc);
+    altroot_verdict_clear(&copy);
     altroot_verdict_clear(&v);
 }
 
@@ -256,6 +352,8 @@ int main(void)
         cmocka_unit_test(rule7_messages_by_class),
         cmocka_unit_test(json_report_has_the_documented_fields),
         cmocka_unit_test(text_report_prints),
+        cmocka_unit_test(key_hash_name_rules),
+        cmocka_unit_test(json_report_key_hash_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include <altroot/altroot.h>
 #include <altroot/evidence.h>
+#include <altroot/key_hash_name.h>
 #include <altroot/matter_op.h>
 
 #include "cli.h"
@@ -36,7 +37,7 @@
     "  [--fdo-device-key F --fdo-voucher F] [--idevid-key F --idevid F [--idevid-chain F]\n"       \
     "   [--voucher F] [--ldevid F --ldevid-key F]] [--mud F --mud-sig F [--mud-url URL]]\n"        \
     "  [--primary matter|devid|fdo [--fdo-owner-key F]] [--at TIME] [--days N]\n"                  \
-    "  [--iat TIME] [--exp TIME]\n"                                                                \
+    "  [--iat TIME] [--exp TIME] [--key-hash-name]\n"                                              \
     "  attack helpers (tests): [--copy-evidence CERT] [--bind-other-key] [--cut-voucher N]\n"
 
 typedef struct device_args {
@@ -45,7 +46,7 @@ typedef struct device_args {
     const char *fdo_key, *fdo_voucher, *fdo_owner_key, *cut;
     const char *idevid_key, *idevid, *idevid_chain, *voucher, *ldevid, *ldevid_key;
     const char *mud, *mud_sig, *mud_url, *copy_from;
-    bool bind_other;
+    bool bind_other, key_hash_name;
 } device_args;
 
 static const char **field(device_args *a, const char *opt)
@@ -102,6 +103,8 @@ static int parse(int argc, char **argv, device_args *a)
             *f = argv[++i];
         else if (strcmp(argv[i], "--bind-other-key") == 0)
             a->bind_other = true;
+        else if (strcmp(argv[i], "--key-hash-name") == 0)
+            a->key_hash_name = true;
         else {
             fprintf(stderr, "altroot device cert: unexpected argument \"%s\"\n" DEVICE_USAGE,
                     argv[i]);
@@ -305,6 +308,28 @@ static altroot_err build_primary(const device_args *a, loaded *l,
     return err;
 }
 
+/* --key-hash-name: the self-certifying name of the TLS key (docs/key-hash-name.md) for the first
+ * of --names, written to DIR/key-hash-name.txt for the device to announce, and printed. */
+static bool write_key_hash_name(const char *dir, const char *short_name, const altroot_key *key)
+{
+    char name[ALTROOT_KEY_HASH_NAME_MAX + 2];
+    altroot_err err = altroot_key_hash_name_for(key, short_name, name, sizeof name - 1);
+    if (err != ALTROOT_OK) {
+        fprintf(stderr,
+                "altroot device cert: no key-hash name for \"%s\": the first name must be a "
+                "friendly name, optionally in a local domain (local, home.arpa, internal, "
+                "localhost)\n",
+                short_name);
+        return false;
+    }
+    size_t n = strlen(name);
+    name[n] = '\n';
+    if (!cli_write(dir, "key-hash-name.txt", name, n + 1, false))
+        return false;
+    printf("key-hash name: %.*s (%s/key-hash-name.txt)\n", (int)n, name, dir);
+    return true;
+}
+
 static altroot_err parse_time(const char *text, altroot_time dflt, altroot_time *out)
 {
     *out = dflt;
@@ -363,6 +388,8 @@ static int device_cert(int argc, char **argv)
     if (rc == EXIT_VERIFIED)
         printf("wrote %s/cert.pem (%zu certificates) and %s/key.pem\n", a.out,
                altroot_certs_count(chain), a.out);
+    if (rc == EXIT_VERIFIED && a.key_hash_name && !write_key_hash_name(a.out, l.names[0], key))
+        rc = EXIT_USAGE;
     altroot_certs_free(chain);
     altroot_key_free(key);
     loaded_clear(&l);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <altroot/key_hash_name.h>
 #include <altroot/matter.h>
 
 #include "inspect.h"
@@ -70,6 +71,10 @@ static json_t *describe(altroot_cert *cert)
     inspect_set_str(c, "key", buf);
     altroot_cert_sha256(cert, h);
     inspect_set_hex(c, "sha256", (altroot_span){h, 32});
+    /* The second label of the key's key-hash name (docs/key-hash-name.md). */
+    char label[ALTROOT_KEY_HASH_LABEL_LEN + 1];
+    if (altroot_cert_key_hash_label(cert, label, sizeof label) == ALTROOT_OK)
+        inspect_set_str(c, "key_hash_label", label);
     json_object_set_new(c, "self_signed", json_boolean(altroot_cert_is_self_signed(cert)));
     altroot_strlist sans = ALTROOT_STRLIST_INIT;
     if (altroot_cert_sans(cert, &sans) == ALTROOT_OK && sans.count > 0) {

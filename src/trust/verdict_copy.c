@@ -64,16 +64,22 @@ static altroot_err copy_name(altroot_name_binding *dst, const altroot_name_bindi
     return altroot_set_string(&dst->pinned_identity, src->pinned_identity);
 }
 
-static altroot_err copy_all(altroot_verdict *dst, const altroot_verdict *src)
+/* The plain fields an evaluation sets. */
+static void copy_evaluation_scalars(altroot_verdict *dst, const altroot_verdict *src)
 {
     dst->decision = src->decision;
     dst->rule = src->rule;
     dst->at = src->at;
-    dst->tls = src->tls;
     dst->chain_length = src->chain_length;
     dst->cert_class = src->cert_class;
     dst->lifted_class = src->lifted_class;
     dst->cached_from = src->cached_from;
+}
+
+static altroot_err copy_all(altroot_verdict *dst, const altroot_verdict *src)
+{
+    copy_evaluation_scalars(dst, src);
+    dst->tls = src->tls;
     TRY(altroot_set_string(&dst->message, src->message));
     TRY(altroot_set_string(&dst->target, src->target));
     TRY(altroot_set_string(&dst->address, src->address));
@@ -108,13 +114,7 @@ static void move_string(char **dst, char **src)
 altroot_err verdict_move_evaluation(altroot_verdict *dst, altroot_verdict *src)
 {
     ENSURE(dst->root_count == 0, ALTROOT_E_INTERNAL); /* an evaluation adds the roots */
-    dst->decision = src->decision;
-    dst->rule = src->rule;
-    dst->at = src->at;
-    dst->chain_length = src->chain_length;
-    dst->cert_class = src->cert_class;
-    dst->lifted_class = src->lifted_class;
-    dst->cached_from = src->cached_from;
+    copy_evaluation_scalars(dst, src);
     move_string(&dst->message, &src->message);
     move_string(&dst->class_note, &src->class_note);
     /* Swapped: dst's old leaf, name and (empty) roots are freed with src. */

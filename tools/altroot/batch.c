@@ -318,6 +318,12 @@ static int batch_run(const cli_common *c, const char *dir, int jobs)
     return t.decided[ALTROOT_DECISION_UNTRUSTED] == 0 ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
 }
 
+static void batch_usage(void)
+{
+    fprintf(stderr, "usage: altroot verify --batch DIR --anchors DIR [--jobs N] [--at TIME] "
+                    "[--json]\n");
+}
+
 int verify_batch(int argc, char **argv)
 {
     cli_common c = {0};
@@ -333,14 +339,12 @@ int verify_batch(int argc, char **argv)
             dir = argv[++i];
         else if (!(strcmp(argv[i], "--jobs") == 0 && i + 1 < argc &&
                    parse_count(argv[++i], JOBS_MAX, &jobs))) {
-            fprintf(stderr, "usage: altroot verify --batch DIR --anchors DIR [--jobs N] [--at "
-                            "TIME] [--json]\n");
+            batch_usage();
             return EXIT_USAGE;
         }
     }
     if (dir == NULL || c.anchors == NULL) {
-        fprintf(stderr, "usage: altroot verify --batch DIR --anchors DIR [--jobs N] [--at TIME] "
-                        "[--json]\n");
+        batch_usage();
         return EXIT_USAGE;
     }
     return batch_run(&c, dir, (int)(jobs < 1 ? 1 : jobs > JOBS_MAX ? JOBS_MAX : jobs));

@@ -281,13 +281,19 @@ static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent event, gchar
             error->message);
     /* A load replaced by a newer one (our reload after an exception or a pin, or the user's
      * next address) ends as cancelled, in WebKit's or GIO's domain: not a device failure, and
-     * nothing to show (TRUE: not even WebKit's own error page, which would commit in place of
-     * the newer load). */
-    if (g_error_matches(error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
-        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-        g_error_matches(error, WEBKIT_POLICY_ERROR,
+     * not WebKit's own error page either, which would commit in place of the newer load. */
+    if (g_error_matches(error, WEBKIT_POLICY_ERROR,
                         WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE))
         return TRUE;
+    /* The cancelled load may also be the last one (a reload that raced the exception it was
+     * given): load the page again after a pause, within the reload budget; past it, the page
+     * is shown as unreachable. */
+    bool cancelled = g_error_matches(error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
+                     g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    if (cancelled && b->loads <= AB_MAX_RELOADS) {
+        schedule(b, uri, AB_PAGE_SITE, AB_RETRY_DELAY_MS * (guint)b->loads);
+        return TRUE;
+    }
     b->has_verdict = false;
     ab_page_show_unreachable(b, uri, error->message);
     return TRUE;

@@ -77,6 +77,8 @@ typedef struct altroot_devid_result {
     char *anchor_file; /* owned: the trust-store file of that anchor, or NULL */
     altroot_failures failures;
     altroot_strlist warnings;
+    altroot_cert *cert; /* the parsed certificate (one reference, freed by clear); NULL when it
+                           did not parse: callers reuse it rather than parse again */
 } altroot_devid_result;
 
 /* Decode the DevID fields of `cert` strictly into `info` (initialised here; clear it with

@@ -114,6 +114,8 @@ typedef struct altroot_matter_attestation {
     bool cd_test_key; /* signed by the well-known test CD signing key */
     altroot_matter_cd cd;
     altroot_failures failures; /* every failure found */
+    altroot_cert *dac;         /* the parsed DAC (one reference, freed by clear); NULL when the
+                                  DAC did not parse: callers reuse it rather than parse again */
 } altroot_matter_attestation;
 
 /* Verify DAC, PAI and CD as a commissioner does, without a live challenge. Returns OK when the

@@ -21,6 +21,7 @@ void altroot_devid_result_clear(altroot_devid_result *r)
     altroot_free(r->anchor_file);
     altroot_failures_clear(&r->failures);
     altroot_strlist_clear(&r->warnings);
+    altroot_cert_free(r->cert);
     memset(r, 0, sizeof *r);
 }
 
@@ -126,7 +127,7 @@ altroot_err altroot_devid_verify(const altroot_devid_params *p, altroot_devid_re
         altroot_devid_check_profile(leaf, rules, p->lenient, &r->info, &r->failures, &r->warnings));
     r->verified = chain_ok && r->failures.count == before && r->failures.count == 0;
 out:
-    altroot_cert_free(leaf);
+    r->cert = leaf;
     return err;
 }
 

@@ -64,9 +64,8 @@ altroot_err evd_san_matches(const altroot_cert *leaf, const char *host, bool *ma
 altroot_err evd_bind_name(altroot_verdict *v, const char *method, const char *name, const char *by);
 
 /* Set r->identity to "spki-sha256:<hex>" of the unit's attestation certificate's key: what a pin
- * records (include/altroot/pin.h). The _der form parses the certificate first. */
+ * records (include/altroot/pin.h). */
 altroot_err evd_set_identity(altroot_root_result *r, const altroot_cert *unit);
-altroot_err evd_set_identity_der(altroot_root_result *r, altroot_span der);
 
 altroot_err evd_verify_matter(evd_ctx *c, const altroot_evidence_matter *e);
 altroot_err evd_verify_fdo(evd_ctx *c, const altroot_evidence_fdo *e);

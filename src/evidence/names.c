@@ -80,13 +80,3 @@ altroot_err evd_set_identity(altroot_root_result *r, const altroot_cert *unit)
     altroot_hex_encode((altroot_span){h, 32}, text + sizeof "spki-sha256:" - 1);
     return altroot_set_string(&r->identity, text);
 }
-
-altroot_err evd_set_identity_der(altroot_root_result *r, altroot_span der)
-{
-    altroot_cert *cert = NULL;
-    altroot_err err = altroot_cert_from_der(der, &cert);
-    if (err == ALTROOT_OK)
-        err = evd_set_identity(r, cert);
-    altroot_cert_free(cert);
-    return err;
-}

@@ -55,49 +55,44 @@ static altroot_err devid_and_binding(evd_ctx *c, const altroot_span *ders, size_
 {
     altroot_certs *rest = NULL;
     altroot_key *key = NULL;
-    altroot_cert *leaf = NULL;
     altroot_err err = load_chain(ders, n, &rest);
     altroot_devid_params p = {.cert = ders[0], .chain = rest, .store = c->store, .at = c->at};
     if (err == ALTROOT_OK)
         err = altroot_devid_verify(&p, res);
-    if (err == ALTROOT_OK && altroot_cert_from_der(ders[0], &leaf) == ALTROOT_OK &&
-        altroot_cert_public_key(leaf, &key) == ALTROOT_E_NOMEM)
+    /* The certificate as the verifier parsed it (NULL when it did not parse: no device key). */
+    if (err == ALTROOT_OK && res->cert != NULL &&
+        altroot_cert_public_key(res->cert, &key) == ALTROOT_E_NOMEM)
         err = ALTROOT_E_NOMEM; /* an unusable key is reported as no device key */
     if (err == ALTROOT_OK)
         err = evd_check_binding(c, binding, ALTROOT_EVIDENCE_DEVID, key, where, cl, decoded,
                                 &r->failures);
-    altroot_cert_free(leaf);
     altroot_key_free(key);
     altroot_certs_free(rest);
     return err;
 }
 
 static altroot_err voucher(evd_ctx *c, const altroot_evidence_devid *e, altroot_root_result *r,
-                           altroot_voucher_result *vr)
+                           const altroot_cert *idevid, altroot_voucher_result *vr)
 {
-    altroot_cert *idevid = NULL;
-    altroot_err err = altroot_cert_from_der(e->idevid[0], &idevid);
-    if (err != ALTROOT_OK)
-        return err == ALTROOT_E_NOMEM ? err : ALTROOT_OK; /* reported with the IDevID */
+    if (idevid == NULL)
+        return ALTROOT_OK; /* reported with the IDevID */
     altroot_voucher_params p = {
         .cms = e->voucher,
         .masa_anchors = altroot_trust_store_certs(c->store, ALTROOT_ANCHOR_DEVID_CA),
         .idevid = idevid,
         .at = c->at,
     };
-    err = altroot_voucher_verify(&p, vr);
+    altroot_err err = altroot_voucher_verify(&p, vr);
     if (err == ALTROOT_OK)
         err = altroot_failures_extend(&r->failures, &vr->failures, "evidence.devid.voucher");
     if (err == ALTROOT_OK && vr->verified)
         err = altroot_facts_add(&r->attested, "owner_domain", vr->owner);
-    altroot_cert_free(idevid);
     return err;
 }
 
 /* Ownership: an LDevID under your ldevid-ca, bound to this TLS key. A DNS or IP SAN of the
  * LDevID (issued by an anchor you hold) binds the name; the binding's names claims never do. */
-static altroot_err ldevid_owned(evd_ctx *c, const altroot_evidence_devid *e, altroot_root_result *r,
-                                const altroot_devid_result *res)
+static altroot_err ldevid_owned(evd_ctx *c, altroot_root_result *r, const altroot_devid_result *res)
 {
     r->ownership = true;
     TRY(altroot_facts_add(&r->owned, "domain", res->info.issuer));
@@ -108,14 +103,10 @@ static altroot_err ldevid_owned(evd_ctx *c, const altroot_evidence_devid *e, alt
         TRY(altroot_set_string(&r->anchor, res->anchor));
     if (res->anchor_file != NULL)
         TRY(altroot_set_string(&r->anchor_file, res->anchor_file));
-    altroot_cert *l = NULL;
     bool match = false, ip = false;
-    TRY(altroot_cert_from_der(e->ldevid[0], &l));
-    altroot_err err = evd_san_matches(l, c->host, &match, &ip);
-    altroot_cert_free(l);
-    if (err == ALTROOT_OK && match)
-        err = evd_bind_name(c->v, ip ? "san-ip" : "san-dns", NULL, "devid");
-    return err;
+    ENSURE(res->cert != NULL, ALTROOT_E_INTERNAL); /* verified, so it parsed */
+    TRY(evd_san_matches(res->cert, c->host, &match, &ip));
+    return match ? evd_bind_name(c->v, ip ? "san-ip" : "san-dns", NULL, "devid") : ALTROOT_OK;
 }
 
 static altroot_err ldevid(evd_ctx *c, const altroot_evidence_devid *e, altroot_root_result *r,
@@ -136,16 +127,12 @@ static altroot_err ldevid(evd_ctx *c, const altroot_evidence_devid *e, altroot_r
                                  "%s", "the LDevID chains to a devid-ca, not an ldevid-ca anchor");
     if (err == ALTROOT_OK && decoded)
         err = check_identity(r, &cl, id, "evidence.devid.ldevid-binding");
-    if (err == ALTROOT_OK && e->has_voucher && vr->verified) {
-        altroot_cert *l = NULL;
-        bool ok = false;
-        if (altroot_cert_from_der(e->ldevid[0], &l) == ALTROOT_OK)
-            err = altroot_voucher_check_ldevid(&vr->voucher, l, NULL, c->at, &ok, &r->failures);
-        altroot_cert_free(l);
-    }
+    bool ok = false;
+    if (err == ALTROOT_OK && e->has_voucher && vr->verified && res.cert != NULL)
+        err = altroot_voucher_check_ldevid(&vr->voucher, res.cert, NULL, c->at, &ok, &r->failures);
     bool owned = err == ALTROOT_OK && res.verified && r->failures.count == before;
     if (owned)
-        err = ldevid_owned(c, e, r, &res);
+        err = ldevid_owned(c, r, &res);
     altroot_devid_result_clear(&res);
     return err;
 }
@@ -179,7 +166,7 @@ altroot_err evd_verify_devid(evd_ctx *c, const altroot_evidence_devid *e)
     altroot_err err = idevid(c, e, r, &res);
     bool id_ok = err == ALTROOT_OK && res.verified && r->failures.count == 0;
     if (err == ALTROOT_OK && e->has_voucher)
-        err = voucher(c, e, r, &vr);
+        err = voucher(c, e, r, res.cert, &vr);
     if (err == ALTROOT_OK && e->ldevid_count > 0)
         err = ldevid(c, e, r, &res.info, &vr);
     if (err == ALTROOT_OK) {
@@ -188,7 +175,7 @@ altroot_err evd_verify_devid(evd_ctx *c, const altroot_evidence_devid *e)
         r->attestation = r->attestation && id_ok && r->status == ALTROOT_ROOT_VERIFIED;
         r->ownership = r->ownership && r->status == ALTROOT_ROOT_VERIFIED;
         if (r->attestation)
-            err = evd_set_identity_der(r, e->idevid[0]);
+            err = res.cert != NULL ? evd_set_identity(r, res.cert) : ALTROOT_E_INTERNAL;
         c->devid_idevid_verified = id_ok;
         c->idevid_der = e->idevid[0];
         c->idevid_chain_count = e->idevid_count;

@@ -68,12 +68,20 @@ static altroot_err check_identity(altroot_root_result *r, const altroot_evidence
                                 cl->vid, cl->pid);
 }
 
+/* The key of a certificate that may not have parsed (NULL): no key, and the binding check
+ * reports it; only running out of memory is an error. */
+static altroot_err parsed_key(const altroot_cert *cert, altroot_key **key)
+{
+    altroot_err err = cert != NULL ? altroot_cert_public_key(cert, key) : ALTROOT_OK;
+    return err == ALTROOT_E_NOMEM ? err : ALTROOT_OK;
+}
+
 static altroot_err cert_key(altroot_span der, altroot_key **key)
 {
     altroot_cert *cert = NULL;
     altroot_err err = altroot_cert_from_der(der, &cert);
     if (err == ALTROOT_OK)
-        err = altroot_cert_public_key(cert, key);
+        err = parsed_key(cert, key);
     altroot_cert_free(cert);
     return err == ALTROOT_E_NOMEM ? err : ALTROOT_OK;
 }
@@ -157,7 +165,8 @@ static altroot_err attestation(evd_ctx *c, const altroot_evidence_matter *e, alt
     if (!a->verified && evd_tampered(r))
         TRY(altroot_failures_add(&r->failures, ALTROOT_E_EVIDENCE_ARTEFACT, "evidence.matter", "%s",
                                  "the DAC chain or CD did not verify"));
-    altroot_err err = cert_key(e->dac, &dac_key);
+    /* The DAC as the attestation parsed it: each presented certificate is parsed once. */
+    altroot_err err = parsed_key(a->dac, &dac_key);
     if (err == ALTROOT_OK)
         err = evd_check_binding(c, e->binding, ALTROOT_EVIDENCE_MATTER, dac_key,
                                 "evidence.matter.binding", &cl, &decoded, &r->failures);
@@ -188,7 +197,7 @@ altroot_err evd_verify_matter(evd_ctx *c, const altroot_evidence_matter *e)
     if (err == ALTROOT_OK && r->attestation)
         err = attested_facts(r, &a);
     if (err == ALTROOT_OK && r->attestation)
-        err = evd_set_identity_der(r, e->dac);
+        err = a.dac != NULL ? evd_set_identity(r, a.dac) : ALTROOT_E_INTERNAL;
     altroot_matter_attestation_clear(&a);
     return err;
 }

@@ -253,7 +253,7 @@ altroot_err altroot_matter_verify_attestation(const altroot_matter_attestation_i
         check_cd(&r);
         out->cd_verified = out->cd_decoded && out->failures.count == before;
     }
-    altroot_cert_free(r.dac);
+    out->dac = r.dac;
     altroot_cert_free(r.pai);
     out->verified = r.err == ALTROOT_OK && out->failures.count == 0;
     if (r.err != ALTROOT_OK)
@@ -266,6 +266,7 @@ void altroot_matter_attestation_clear(altroot_matter_attestation *a)
     if (a == NULL)
         return;
     altroot_failures_clear(&a->failures);
+    altroot_cert_free(a->dac);
     memset(a, 0, sizeof *a);
 }
 
@@ -304,14 +305,13 @@ altroot_err altroot_matter_elements_decode(altroot_span tlv, altroot_matter_elem
     return ALTROOT_OK;
 }
 
-static altroot_err check_response_signature(const altroot_matter_attestation_input *in,
+static altroot_err check_response_signature(const altroot_cert *dac,
                                             const altroot_matter_response *resp, bool *ok)
 {
-    altroot_cert *dac = NULL;
     altroot_key *key = NULL;
     altroot_bytes signed_bytes = ALTROOT_BYTES_INIT;
     *ok = false;
-    if (altroot_cert_from_der(in->dac, &dac) != ALTROOT_OK)
+    if (dac == NULL)
         return ALTROOT_OK; /* reported by the attestation checks */
     altroot_err err = altroot_cert_public_key(dac, &key);
     if (err == ALTROOT_OK)
@@ -327,7 +327,6 @@ static altroot_err check_response_signature(const altroot_matter_attestation_inp
     }
     altroot_bytes_clear(&signed_bytes);
     altroot_key_free(key);
-    altroot_cert_free(dac);
     return err == ALTROOT_E_KEY_PARSE ? ALTROOT_OK : err;
 }
 
@@ -351,7 +350,7 @@ altroot_err altroot_matter_verify_response(const altroot_matter_attestation_inpu
                                    "the nonce is not the one sent");
     bool sig_ok = false;
     if (err == ALTROOT_OK)
-        err = check_response_signature(in, resp, &sig_ok);
+        err = check_response_signature(out->dac, resp, &sig_ok);
     if (err == ALTROOT_OK && (!sig_ok || resp->challenge.len != 16))
         err = altroot_failures_add(f, ALTROOT_E_MATTER_ATTESTATION_SIGNATURE, "response", "%s",
                                    "the DAC's signature over elements and challenge is invalid");

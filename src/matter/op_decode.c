@@ -283,13 +283,18 @@ static void diag_der(altroot_span raw, diag *d)
 
 /* ---- decode --------------------------------------------------------------------------------- */
 
-static altroot_err parse(altroot_matter_op_cert *out, bool der, char *detail, size_t len)
+/* Without `diagnose`, a certificate that breaks a rule is only E_MATTER_OP_FORMAT: the DER
+ * diagnosis parses it again with OpenSSL, which a caller asking only "is it one?" need not pay. */
+static altroot_err parse(altroot_matter_op_cert *out, bool der, bool diagnose, char *detail,
+                         size_t len)
 {
     altroot_span raw = altroot_bytes_span(&out->raw);
     altroot_err err = der ? altroot_matter_cert_parse_der(raw, &out->c)
                           : altroot_matter_cert_parse_tlv(raw, 0, &out->c);
     if (err == ALTROOT_E_NOMEM)
         return err;
+    if (err != ALTROOT_OK && !diagnose)
+        return ALTROOT_E_MATTER_OP_FORMAT;
     if (err != ALTROOT_OK) {
         diag d;
         memset(&d, 0, sizeof d);
@@ -307,8 +312,8 @@ static altroot_err parse(altroot_matter_op_cert *out, bool der, char *detail, si
     return altroot_matter_cert_to_der(&out->c, &out->der);
 }
 
-altroot_err altroot_matter_op_cert_decode(altroot_span in, altroot_matter_op_cert *out,
-                                          char *detail, size_t detail_len)
+static altroot_err decode(altroot_span in, altroot_matter_op_cert *out, bool diagnose, char *detail,
+                          size_t detail_len)
 {
     ENSURE(out != NULL && detail != NULL && detail_len > 0, ALTROOT_E_INTERNAL);
     detail[0] = '\0';
@@ -326,10 +331,16 @@ altroot_err altroot_matter_op_cert_decode(altroot_span in, altroot_matter_op_cer
         snprintf(detail, detail_len, "decoded bytes are neither Matter TLV nor DER");
         return ALTROOT_E_MATTER_OP_FORMAT;
     }
-    err = parse(out, first == DER_SEQUENCE, detail, detail_len);
+    err = parse(out, first == DER_SEQUENCE, diagnose, detail, detail_len);
     if (err != ALTROOT_OK && err != ALTROOT_E_NOMEM && detail[0] == '\0')
         snprintf(detail, detail_len, "%s (%s)", altroot_strerror(err), altroot_error_name(err));
     return err;
+}
+
+altroot_err altroot_matter_op_cert_decode(altroot_span in, altroot_matter_op_cert *out,
+                                          char *detail, size_t detail_len)
+{
+    return decode(in, out, true, detail, detail_len);
 }
 
 altroot_err altroot_matter_op_cert_convert(altroot_span in, altroot_bytes *der, altroot_bytes *tlv)
@@ -338,7 +349,7 @@ altroot_err altroot_matter_op_cert_convert(altroot_span in, altroot_bytes *der, 
     altroot_matter_op_cert c;
     char detail[160];
     memset(&c, 0, sizeof c);
-    altroot_err err = altroot_matter_op_cert_decode(in, &c, detail, sizeof detail);
+    altroot_err err = decode(in, &c, false, detail, sizeof detail);
     /* Every rule broken at decoding is a format problem for a plain conversion. */
     if (err != ALTROOT_OK && err != ALTROOT_E_NOMEM)
         err = ALTROOT_E_MATTER_OP_FORMAT;

@@ -1,5 +1,6 @@
 /* TLS sessions over caller-owned blocking sockets (OpenSSL libssl). */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -26,7 +27,7 @@ typedef struct record_tap {
 
 struct altroot_tls {
     SSL *ssl;
-    SSL_CTX *ctx; /* client sessions own their context */
+    SSL_CTX *ctx; /* client sessions hold a reference to the shared client context */
     record_tap tap;
 };
 
@@ -102,19 +103,37 @@ static int defer_verification(X509_STORE_CTX *ctx, void *arg)
     return 1;
 }
 
-static altroot_err client_ctx(SSL_CTX **out)
+/* Every client session has the same configuration and keeps no state in its context (no session
+ * cache), so one context is made on first use and shared: building an SSL_CTX costs OpenSSL 3
+ * more than a handshake's worth of setup. Each session holds a reference. A failed creation is
+ * retried on the next call. */
+static pthread_mutex_t client_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static SSL_CTX *client_ctx_shared;
+
+static SSL_CTX *client_ctx_new(void)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    ENSURE(ctx != NULL, ALTROOT_E_NOMEM);
-    if (!OSSL_OK(SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))) {
+    if (ctx == NULL || !OSSL_OK(SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))) {
         SSL_CTX_free(ctx);
-        return ALTROOT_E_CRYPTO;
+        return NULL;
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     SSL_CTX_set_cert_verify_callback(ctx, defer_verification, NULL);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    *out = ctx;
-    return ALTROOT_OK;
+    return ctx;
+}
+
+static altroot_err client_ctx(SSL_CTX **out)
+{
+    ENSURE(pthread_mutex_lock(&client_ctx_lock) == 0, ALTROOT_E_INTERNAL);
+    if (client_ctx_shared == NULL)
+        client_ctx_shared = client_ctx_new();
+    bool ok = client_ctx_shared != NULL && SSL_CTX_up_ref(client_ctx_shared) == 1;
+    *out = ok ? client_ctx_shared : NULL;
+    (void)pthread_mutex_unlock(&client_ctx_lock);
+    if (!ok)
+        ERR_clear_error();
+    return ok ? ALTROOT_OK : ALTROOT_E_NOMEM;
 }
 
 altroot_err altroot_tls_connect(int fd, const char *sni, int timeout_ms, altroot_tls **out,

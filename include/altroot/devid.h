@@ -60,7 +60,9 @@ typedef enum altroot_devid_kind {
 } altroot_devid_kind;
 
 typedef struct altroot_devid_params {
-    altroot_span cert;                /* borrowed: DER of the DevID (end entity) */
+    altroot_span cert;                /* borrowed: DER of the DevID (end entity), or empty */
+    const altroot_cert *parsed;       /* borrowed, or NULL: the DevID already parsed, used
+                                         instead of `cert` (which must then be empty) */
     const altroot_certs *chain;       /* borrowed, may be NULL: intermediates, any order */
     const altroot_trust_store *store; /* borrowed: devid-ca and ldevid-ca anchors */
     altroot_time at;                  /* verification time */

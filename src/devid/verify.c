@@ -111,9 +111,14 @@ altroot_err altroot_devid_verify(const altroot_devid_params *p, altroot_devid_re
     memset(r, 0, sizeof *r);
     ENSURE(p != NULL && p->store != NULL && (p->cert.ptr != NULL || p->cert.len == 0),
            ALTROOT_E_ARG);
+    ENSURE(p->parsed == NULL || p->cert.len == 0, ALTROOT_E_ARG);
     altroot_err err = ALTROOT_OK;
     altroot_cert *leaf = NULL;
-    altroot_err pe = altroot_cert_from_der(p->cert, &leaf);
+    altroot_err pe = ALTROOT_OK;
+    if (p->parsed != NULL)
+        leaf = altroot_cert_ref((altroot_cert *)p->parsed);
+    else
+        pe = altroot_cert_from_der(p->cert, &leaf);
     if (pe == ALTROOT_E_NOMEM)
         return pe;
     if (pe != ALTROOT_OK)

@@ -117,8 +117,7 @@ static altroot_err primary_devid(evd_ctx *c, bool *applied)
     for (size_t i = 1; err == ALTROOT_OK && i < altroot_certs_count(c->chain); i++)
         err = altroot_certs_push(rest, altroot_certs_get(c->chain, i));
     const altroot_cert *leaf = altroot_certs_get(c->chain, 0);
-    altroot_devid_params p = {
-        .cert = altroot_cert_der(leaf), .chain = rest, .store = c->store, .at = c->at};
+    altroot_devid_params p = {.parsed = leaf, .chain = rest, .store = c->store, .at = c->at};
     altroot_devid_result res;
     memset(&res, 0, sizeof res);
     if (err == ALTROOT_OK)

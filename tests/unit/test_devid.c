@@ -248,6 +248,32 @@ static void look_alike_ca_fails_by_signature(void **state)
     altroot_cert_free(c);
 }
 
+/* A DevID handed over already parsed is judged exactly as its DER; the verifier keeps the parsed
+ * certificate for its callers; giving both forms is a caller error. */
+static void parsed_devid_is_judged_as_its_der(void **state)
+{
+    (void)state;
+    altroot_cert *c = mint(ALTROOT_DEVID_FAULT_NONE, P.ca, P.ca_key);
+    altroot_cert *fake = mint(ALTROOT_DEVID_FAULT_NONE, P.fake_root, P.fake_key);
+    altroot_devid_result r;
+    altroot_devid_params p = {.parsed = c, .chain = P.chain, .store = P.store, .at = NOW};
+    assert_ok(altroot_devid_verify(&p, &r));
+    assert_true(r.verified);
+    assert_int_equal(r.kind, ALTROOT_DEVID_IDEVID);
+    assert_ptr_equal(r.cert, c);
+    altroot_devid_result_clear(&r);
+    p.parsed = fake;
+    assert_ok(altroot_devid_verify(&p, &r));
+    assert_false(r.verified);
+    assert_true(altroot_failures_has(&r.failures, ALTROOT_E_DEVID_CHAIN));
+    altroot_devid_result_clear(&r);
+    p.cert = altroot_cert_der(c);
+    assert_int_equal(altroot_devid_verify(&p, &r), ALTROOT_E_ARG);
+    altroot_devid_result_clear(&r);
+    altroot_cert_free(fake);
+    altroot_cert_free(c);
+}
+
 static void ldevid_under_domain_ca_is_ownership(void **state)
 {
     (void)state;
@@ -380,6 +406,7 @@ int main(void)
         cmocka_unit_test(lenient_accepts_known_deviations_with_warnings),
         cmocka_unit_test(utc_expiry_fails_after_it),
         cmocka_unit_test(look_alike_ca_fails_by_signature),
+        cmocka_unit_test(parsed_devid_is_judged_as_its_der),
         cmocka_unit_test(ldevid_under_domain_ca_is_ownership),
         cmocka_unit_test(no_anchors_and_garbage_fail_closed),
         cmocka_unit_test(extension_parsers_are_strict),

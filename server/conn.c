@@ -93,9 +93,7 @@ static void consume(altroot_bytes *b, size_t n)
 static int try_parse(conn *c)
 {
     altroot_span in = altroot_bytes_span(&c->in);
-    bool worth = http_request_worth_parsing(in, c->scanned);
-    c->scanned = in.len;
-    if (!worth)
+    if (!http_request_worth_parsing(in, &c->scan))
         return 0;
     http_request req;
     altroot_err err = http_request_parse(in, &req);
@@ -107,7 +105,7 @@ static int try_parse(conn *c)
         return -1;
     }
     consume(&c->in, err == ALTROOT_OK ? req.head_len : c->in.len);
-    c->scanned = 0;
+    c->scan = (http_scan){0, 0};
     c->state = CONN_WRITING;
     set_deadline(c, (uint64_t)c->srv->cfg->timeout_ms);
     return 1;
@@ -208,7 +206,7 @@ static step_result response_done(conn *c)
     altroot_bytes_clear(&c->out);
     c->out_pos = 0;
     c->state = CONN_READING;
-    c->scanned = 0;
+    c->scan = (http_scan){0, 0};
     set_deadline(c, (uint64_t)c->srv->cfg->timeout_ms);
     return STEP_AGAIN;
 }

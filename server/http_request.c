@@ -378,24 +378,34 @@ altroot_err http_request_parse(altroot_span in, http_request *req)
     return ALTROOT_OK;
 }
 
-bool http_request_worth_parsing(altroot_span in, size_t old_len)
+/* The unended line has just grown past `limit` bytes. */
+static bool crossed(size_t old_len, size_t new_len, size_t limit)
 {
-    if (in.len >= HTTP_MAX_HEAD || old_len > in.len)
+    return old_len <= limit && new_len > limit;
+}
+
+bool http_request_worth_parsing(altroot_span in, http_scan *scan)
+{
+    size_t old_len = scan->scanned, start = scan->line_start;
+    scan->scanned = in.len;
+    if (in.len >= HTTP_MAX_HEAD || old_len > in.len || start > old_len) {
+        scan->line_start = 0;
         return true;
-    if (old_len <= HTTP_MAX_REQUEST_LINE + 2 && in.len > HTTP_MAX_REQUEST_LINE + 2)
-        return true;
-    /* A line end, or a CR with a byte after it: that byte is either the LF of a CRLF or makes a
-     * bare CR, which is rejected (400) at once. Waiting for an LF that a client using bare CRs
-     * never sends would leave it without an answer until the deadline. */
-    altroot_cursor c;
-    altroot_cursor_init(&c, in);
-    (void)altroot_cursor_span(&c, old_len > 0 ? old_len - 1 : 0);
-    if (old_len > 0 && altroot_cursor_u8(&c) == '\r' && in.len > old_len)
-        return true; /* the CR that ended the bytes seen before now has its next byte */
-    while (altroot_cursor_remaining(&c) > 0) {
-        uint8_t b = altroot_cursor_u8(&c);
-        if (b == '\n' || (b == '\r' && altroot_cursor_remaining(&c) > 0))
-            return true;
     }
-    return false;
+    /* The CR that ended the bytes seen before now has its next byte: either the LF of a CRLF or
+     * a bare CR, rejected (400) at once rather than left waiting for an LF that never comes. */
+    bool worth = old_len > 0 && in.ptr[old_len - 1] == '\r' && in.len > old_len;
+    for (size_t i = old_len; i < in.len; i++) {
+        if (in.ptr[i] == '\n') {
+            worth = true;
+            scan->line_start = i + 1;
+        } else if (in.ptr[i] == '\r' && i + 1 < in.len) {
+            worth = true;
+        }
+    }
+    if (worth)
+        return true;
+    /* No line ended: the unended line is too long for a request line or a field line. */
+    size_t before = old_len - start, now = in.len - start;
+    return crossed(before, now, HTTP_MAX_REQUEST_LINE) || crossed(before, now, HTTP_MAX_FIELD_LINE);
 }

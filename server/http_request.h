@@ -42,10 +42,17 @@ typedef struct http_request {
  * closed after the response. `req` is overwritten in every case. */
 ALTROOT_MUST_CHECK altroot_err http_request_parse(altroot_span in, http_request *req);
 
-/* Whether parsing is worth trying again after the buffered head grew from `old_len` to
- * `in.len` bytes: a new line ended, a CR got the byte after it (a bare CR is an error to answer
- * now), or a size limit was reached. Keeps a byte-by-byte trickle from costing a full parse per
- * byte. */
-bool http_request_worth_parsing(altroot_span in, size_t old_len);
+/* What the trickle check has seen of the buffered head so far; zero it for a new head. */
+typedef struct http_scan {
+    size_t scanned;    /* bytes already looked at */
+    size_t line_start; /* offset of the line not yet ended */
+} http_scan;
+
+/* Whether parsing is worth trying again now that the buffered head is `in` (it only grows, from
+ * what `scan` saw): a new line ended, a CR got the byte after it (a bare CR is an error to answer
+ * now), the line not yet ended grew past a line limit, or the head reached its limit. Parsing any
+ * prefix for which this says false gives E_TRUNCATED, so nothing is left waiting for the
+ * deadline; and a byte-by-byte trickle does not cost a full parse per byte. */
+bool http_request_worth_parsing(altroot_span in, http_scan *scan);
 
 #endif

@@ -55,7 +55,7 @@ struct conn {
     conn_state state;
     uint64_t deadline_ms;
     altroot_bytes in;  /* the request head being received (at most HTTP_MAX_HEAD bytes) */
-    size_t scanned;    /* bytes of `in` already looked at for line ends */
+    http_scan scan;    /* what the trickle check saw of `in` */
     altroot_bytes out; /* response bytes not yet written: head, generated body, file chunk */
     size_t out_pos;
     int file_fd; /* body streamed from this file, or -1 */

@@ -51,7 +51,7 @@ static json_t *stats_json(const srv *s)
                      (json_int_t)st->rejected_at_limit, "handshakes", (json_int_t)st->handshakes,
                      "handshake_failures", (json_int_t)st->handshake_failures, "not_tls",
                      (json_int_t)st->not_tls, "timeouts", (json_int_t)st->timeouts, "requests",
-                     (json_int_t)st->requests, "max", (json_int_t)s->cfg->max_connections);
+                     (json_int_t)st->requests, "max", (json_int_t)s->max_conn);
 }
 
 static altroot_err status_json(const conn *c, uint64_t uptime, altroot_bytes *out)
@@ -118,7 +118,7 @@ static altroot_err html_stats(const srv *s, altroot_bytes *out)
         "<tr><td>open</td><td>%llu</td></tr>\n<tr><td>peak open</td><td>%llu</td></tr>\n"
         "<tr><td>limit</td><td>%zu</td></tr>\n<tr><td>accepted</td><td>%llu</td></tr>\n"
         "<tr><td>rejected at the limit</td><td>%llu</td></tr>\n",
-        (unsigned long long)st->open, (unsigned long long)st->peak_open, s->cfg->max_connections,
+        (unsigned long long)st->open, (unsigned long long)st->peak_open, s->max_conn,
         (unsigned long long)st->accepted, (unsigned long long)st->rejected_at_limit));
     TRY(srv_appendf(out,
                     "<tr><td>handshakes</td><td>%llu</td></tr>\n"

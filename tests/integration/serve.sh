@@ -202,6 +202,25 @@ else
     echo "# IPv6 loopback unavailable: skipped"
 fi
 
+# ---- a descriptor limit below what --max-connections needs: the limit is lowered and shown ----
+REAL_ALTROOT=$ALTROOT
+ALTROOT=$PWD/altroot-fd96
+printf '#!/bin/sh\nulimit -n 96 && exec "%s" "$@"\n' "$REAL_ALTROOT" >"$ALTROOT"
+chmod +x "$ALTROOT"
+if start_serve lowfd --listen 127.0.0.1:0 --timeout 2 --max-connections 300; then
+    status_json >lowfd.json
+    # (96 descriptors - 32 kept) / 2 per connection
+    check "descriptor limit 96: the status page shows the lowered limit, 32" \
+        'json_true lowfd.json ".connections.max==32"'
+    check "descriptor limit 96: said once on stderr" \
+        'grep -q "descriptor limit 96: at most 32 connections" lowfd.log'
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID"
+else
+    not_ok "serve under a descriptor limit of 96 did not start"
+fi
+ALTROOT=$REAL_ALTROOT
+
 # ---- unusable input: exit 2 with one line ----
 # expect_one_line NAME ARGS...
 expect_one_line() {

@@ -17,6 +17,7 @@ seconds=${1:-1800}
 shift || true
 jobs=${JOBS:-2}
 out=${OUT:-$(mktemp -d /tmp/altroot-fuzz.XXXXXX)}
+mkdir -p "$out" || exit 1
 vectors=../shared/vectors
 
 CC=clang scripts/build.sh build-fuzz -DALTROOT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo || exit 1
@@ -51,9 +52,16 @@ run_one() {
         "$dir/new" "fuzz/corpus/$name" $seeds >"$dir/log" 2>&1
     echo $? >"$dir/status"
     : >"$dir/merge.log"
-    [ "${MERGE:-1}" = 0 ] ||
-        "build-fuzz/fuzz/fuzz_$name" -merge=1 "fuzz/corpus/$name" "$dir/new" >"$dir/merge.log" 2>&1
+    [ "${MERGE:-1}" = 0 ] && return
+    "build-fuzz/fuzz/fuzz_$name" -merge=1 "fuzz/corpus/$name" "$dir/new" >"$dir/merge.log" 2>&1
+    # Inputs the fuzzer derived from the vectors may stay; a vector itself never enters the tree.
+    [ -s "$out/vectors.sha1" ] || return 0
+    find "fuzz/corpus/$name" -type f -exec sha1sum {} + | sort >"$dir/corpus.sha1"
+    join -o 1.2 <(sort -k1,1 "$dir/corpus.sha1") "$out/vectors.sha1" | xargs -r rm -f
 }
+
+[ -d "$vectors" ] && find "$vectors" -type f -exec sha1sum {} + | awk '{print $1}' | sort -u \
+    >"$out/vectors.sha1"
 
 running=0
 for name in "${targets[@]}"; do

@@ -111,6 +111,12 @@ typedef struct altroot_cert_info {
 /* Decode the structural facts. E_CERT_PARSE when an extension present cannot be decoded. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_get_info(const altroot_cert *cert,
                                                                  altroot_cert_info *out);
+/* The subjectKeyIdentifier and the authorityKeyIdentifier's keyIdentifier (borrowed, valid while
+ * `cert` lives; empty when absent), without decoding anything else: for looking anchors up by key
+ * id. E_CERT_PARSE when the certificate's extensions cannot be decoded. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_key_ids(const altroot_cert *cert,
+                                                                altroot_span *skid,
+                                                                altroot_span *akid);
 
 /* One attribute of a distinguished name, in encoded order. */
 typedef struct altroot_name_attr {

@@ -122,6 +122,24 @@ static void read_serial(const X509 *x, altroot_cert_info *info)
     OPENSSL_free(der);
 }
 
+static altroot_span octets(const ASN1_OCTET_STRING *s)
+{
+    return s != NULL ? (altroot_span){ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s)}
+                     : (altroot_span){NULL, 0};
+}
+
+altroot_err altroot_cert_key_ids(const altroot_cert *cert, altroot_span *skid, altroot_span *akid)
+{
+    ENSURE(cert != NULL && skid != NULL && akid != NULL, ALTROOT_E_INTERNAL);
+    /* OpenSSL decodes the extensions once per certificate and keeps them; a certificate whose
+     * extensions did not decode (or repeat) is flagged invalid. */
+    X509 *x = cert->x509;
+    ENSURE((X509_get_extension_flags(x) & EXFLAG_INVALID) == 0, ALTROOT_E_CERT_PARSE);
+    *skid = octets(X509_get0_subject_key_id(x));
+    *akid = octets(X509_get0_authority_key_id(x));
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_cert_get_info(const altroot_cert *cert, altroot_cert_info *out)
 {
     ENSURE(cert != NULL && out != NULL, ALTROOT_E_INTERNAL);

@@ -56,31 +56,31 @@ static void check_ids(run *r)
         fail(r, ALTROOT_E_MATTER_PID_MISMATCH, "PAI", "DAC and PAI product IDs differ");
 }
 
-/* The PAA is found by the PAI's authorityKeyIdentifier among the matter-paa anchors. */
+/* The PAA is found by the PAI's authorityKeyIdentifier among the matter-paa anchors (their key
+ * ids are read without decoding the rest: a store holds every production PAA). */
 static void find_paa(run *r)
 {
-    altroot_cert_info pai;
-    if (altroot_cert_get_info(r->pai, &pai) != ALTROOT_OK || !pai.akid_has_key_id) {
+    altroot_span skid, akid;
+    if (altroot_cert_key_ids(r->pai, &skid, &akid) != ALTROOT_OK || akid.len == 0) {
         fail(r, ALTROOT_E_MATTER_PAA_NOT_FOUND, "PAI", "PAI has no authority key id");
         return;
     }
     const altroot_certs *paas = altroot_trust_store_certs(r->in->store, ALTROOT_ANCHOR_MATTER_PAA);
     for (size_t i = 0; i < altroot_certs_count(paas); i++) {
-        altroot_cert_info a;
-        if (altroot_cert_get_info(altroot_certs_get(paas, i), &a) != ALTROOT_OK)
+        altroot_span a, unused;
+        if (altroot_cert_key_ids(altroot_certs_get(paas, i), &a, &unused) != ALTROOT_OK ||
+            !altroot_span_equal(a, akid))
             continue;
-        if (a.skid_len == pai.akid_len && memcmp(a.skid, pai.akid, a.skid_len) == 0) {
-            r->paa = altroot_certs_get(paas, i);
-            r->out->paa_found = true;
-            memcpy(r->out->paa_skid, a.skid, a.skid_len < 20 ? a.skid_len : 20);
-            altroot_cert_subject(r->paa, r->out->paa_subject, sizeof r->out->paa_subject);
-            const char *file =
-                altroot_trust_store_cert_file(r->in->store, ALTROOT_ANCHOR_MATTER_PAA, i);
-            snprintf(r->out->paa_file, sizeof r->out->paa_file, "%s", file ? file : "");
-            if (a.skid_len != 20)
-                fail(r, ALTROOT_E_MATTER_PAA_FORMAT, "PAA", "PAA key id is not 20 bytes");
-            return;
-        }
+        r->paa = altroot_certs_get(paas, i);
+        r->out->paa_found = true;
+        memcpy(r->out->paa_skid, a.ptr, a.len < 20 ? a.len : 20);
+        altroot_cert_subject(r->paa, r->out->paa_subject, sizeof r->out->paa_subject);
+        const char *file =
+            altroot_trust_store_cert_file(r->in->store, ALTROOT_ANCHOR_MATTER_PAA, i);
+        snprintf(r->out->paa_file, sizeof r->out->paa_file, "%s", file ? file : "");
+        if (a.len != 20)
+            fail(r, ALTROOT_E_MATTER_PAA_FORMAT, "PAA", "PAA key id is not 20 bytes");
+        return;
     }
     fail(r, ALTROOT_E_MATTER_PAA_NOT_FOUND, "PAI", "no matter-paa anchor has this key id");
 }
@@ -135,10 +135,10 @@ static void check_chain(run *r)
 static const altroot_cert *find_cd_key(run *r, altroot_span kid)
 {
     const altroot_certs *keys = altroot_trust_store_certs(r->in->store, ALTROOT_ANCHOR_MATTER_CD);
-    for (size_t i = 0; i < altroot_certs_count(keys); i++) {
-        altroot_cert_info a;
-        if (altroot_cert_get_info(altroot_certs_get(keys, i), &a) == ALTROOT_OK &&
-            altroot_span_equal((altroot_span){a.skid, a.skid_len}, kid))
+    for (size_t i = 0; kid.len > 0 && i < altroot_certs_count(keys); i++) {
+        altroot_span skid, unused;
+        if (altroot_cert_key_ids(altroot_certs_get(keys, i), &skid, &unused) == ALTROOT_OK &&
+            altroot_span_equal(skid, kid))
             return altroot_certs_get(keys, i);
     }
     return NULL;

@@ -72,6 +72,28 @@ static void accessors(void **state)
     altroot_certs_free(l);
 }
 
+/* The key ids read without decoding the rest agree with the full decode, present or absent. */
+static void key_ids_agree_with_the_full_decode(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"tls/leaf.pem", "tls/local-ca.pem", "tls/self-signed.pem"};
+    size_t with_akid = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        altroot_certs *l = load(files[f]);
+        altroot_cert *c = altroot_certs_get(l, 0);
+        altroot_cert_info info;
+        altroot_span skid, akid;
+        assert_ok(altroot_cert_get_info(c, &info));
+        assert_ok(altroot_cert_key_ids(c, &skid, &akid));
+        assert_true(altroot_span_equal(skid, (altroot_span){info.skid, info.skid_len}));
+        assert_int_equal(akid.len > 0, info.akid_has_key_id);
+        assert_true(altroot_span_equal(akid, (altroot_span){info.akid, info.akid_len}));
+        with_akid += akid.len > 0;
+        altroot_certs_free(l);
+    }
+    assert_true(with_akid > 0);
+}
+
 typedef struct mini_pki {
     altroot_key *ca_key, *leaf_key;
     altroot_cert *ca, *leaf;
@@ -316,6 +338,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_pem_and_der_and_rejects_broken_files),
         cmocka_unit_test(accessors),
+        cmocka_unit_test(key_ids_agree_with_the_full_decode),
         cmocka_unit_test(chain_verifies_with_host_and_ip),
         cmocka_unit_test(every_failure_is_collected),
         cmocka_unit_test(name_constraints_are_enforced),

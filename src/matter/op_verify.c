@@ -309,12 +309,12 @@ static void check_time(run *r)
 static bool anchor_matches(const altroot_cert *anchor, const altroot_matter_cert *rc,
                            altroot_span subject)
 {
+    /* The subject first: it is compared in place, the key needs the anchor decoded. */
     altroot_cert_info info;
-    if (altroot_cert_get_info(anchor, &info) != ALTROOT_OK)
-        return false;
-    return altroot_span_equal((altroot_span){info.key_point, info.key_point_len},
-                              (altroot_span){rc->pubkey, sizeof rc->pubkey}) &&
-           altroot_span_equal(altroot_cert_subject_der(anchor), subject);
+    return altroot_span_equal(altroot_cert_subject_der(anchor), subject) &&
+           altroot_cert_get_info(anchor, &info) == ALTROOT_OK &&
+           altroot_span_equal((altroot_span){info.key_point, info.key_point_len},
+                              (altroot_span){rc->pubkey, sizeof rc->pubkey});
 }
 
 static void find_anchor(run *r, const altroot_cert *rcac)

@@ -317,25 +317,36 @@ static bool anchor_matches(const altroot_cert *anchor, const altroot_matter_cert
                               (altroot_span){rc->pubkey, sizeof rc->pubkey});
 }
 
-static void find_anchor(run *r, const altroot_cert *rcac)
+/* With `rcac` NULL, only an anchor that is the presented RCAC's very bytes matches (the usual
+ * case: the device sends the anchor, or the caller passes it), and nothing needs parsing; else
+ * an anchor with the RCAC's subject and key. Returns whether one matched; a miss is reported
+ * only on the second pass. */
+static bool find_anchor(run *r, const altroot_cert *rcac)
 {
     const altroot_matter_cert *rc = get(r, RCAC);
     const altroot_certs *anchors =
         r->in->store != NULL ? altroot_trust_store_certs(r->in->store, ALTROOT_ANCHOR_MATTER_FABRIC)
                              : NULL;
     size_t n = anchors != NULL ? altroot_certs_count(anchors) : 0;
+    altroot_span der = altroot_bytes_span(&r->cert[RCAC].der);
     for (size_t i = 0; i < n; i++) {
-        if (!anchor_matches(altroot_certs_get(anchors, i), rc, altroot_cert_subject_der(rcac)))
+        const altroot_cert *a = altroot_certs_get(anchors, i);
+        if (rcac == NULL ? !altroot_span_equal(altroot_cert_der(a), der)
+                         : !anchor_matches(a, rc, altroot_cert_subject_der(rcac)))
             continue;
+        if (rcac == NULL)
+            altroot_cert_subject(a, r->out->rcac_subject, sizeof r->out->rcac_subject);
         const char *file =
             altroot_trust_store_cert_file(r->in->store, ALTROOT_ANCHOR_MATTER_FABRIC, i);
         snprintf(r->out->anchor_file, sizeof r->out->anchor_file, "%s", file ? file : "");
         r->out->anchor_matched = true;
-        return;
+        return true;
     }
-    fail(r, ALTROOT_E_MATTER_FABRIC_NOT_TRUSTED, RCAC,
-         "%s is not among your %zu matter-fabric anchor(s): ownership not proved",
-         r->out->rcac_subject, n);
+    if (rcac != NULL)
+        fail(r, ALTROOT_E_MATTER_FABRIC_NOT_TRUSTED, RCAC,
+             "%s is not among your %zu matter-fabric anchor(s): ownership not proved",
+             r->out->rcac_subject, n);
+    return false;
 }
 
 static void check_anchor(run *r)
@@ -344,6 +355,8 @@ static void check_anchor(run *r)
         fail(r, ALTROOT_E_MATTER_FABRIC_NOT_TRUSTED, RCAC, "no usable RCAC to match");
         return;
     }
+    if (find_anchor(r, NULL))
+        return;
     altroot_cert *rcac = NULL;
     altroot_err e = altroot_cert_from_der(altroot_bytes_span(&r->cert[RCAC].der), &rcac);
     if (e != ALTROOT_OK) {
@@ -352,7 +365,7 @@ static void check_anchor(run *r)
         return;
     }
     altroot_cert_subject(rcac, r->out->rcac_subject, sizeof r->out->rcac_subject);
-    find_anchor(r, rcac);
+    (void)find_anchor(r, rcac);
     altroot_cert_free(rcac);
 }
 

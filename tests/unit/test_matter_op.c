@@ -82,6 +82,20 @@ static void assert_only(const altroot_matter_op_result *r, altroot_err code, con
     assert_int_equal(r->chain_verified, code == ALTROOT_E_MATTER_FABRIC_NOT_TRUSTED);
 }
 
+/* The matched anchor is named by the RCAC's subject and its file. */
+static void assert_rcac_subject(const altroot_matter_op_result *r,
+                                const altroot_matter_op_fabric *f)
+{
+    altroot_cert *rcac = NULL;
+    char subject[256];
+    assert_ok(altroot_cert_from_der(altroot_bytes_span(&f->rcac_der), &rcac));
+    altroot_cert_subject(rcac, subject, sizeof subject);
+    assert_true(subject[0] != '\0');
+    assert_string_equal(r->rcac_subject, subject);
+    assert_true(r->anchor_file[0] != '\0');
+    altroot_cert_free(rcac);
+}
+
 /* Mint with `p`, anchor its own RCAC, verify in both forms, expect only `code`. */
 static void expect_code(const altroot_matter_op_mint_params *p, altroot_time at, altroot_err code,
                         const char *what)
@@ -113,6 +127,7 @@ static void owned_fabric_verifies_with_its_facts(void **state)
             verify(&f, der != 0, s, at_2026(), &r);
             assert_int_equal(r.failures.count, 0);
             assert_true(r.verified && r.chain_verified && r.anchor_matched);
+            assert_rcac_subject(&r, &f);
             assert_true(r.fabric_id == FABRIC && r.node_id == NODE);
             assert_int_equal(r.cat_count, 2);
             assert_true(r.cats[0] == 0x00010001u && r.cats[1] == 0x00020003u);
@@ -236,7 +251,9 @@ static void ownership_needs_key_and_subject(void **state)
             assert_int_equal(r.failures.count, 1);
             assert_int_equal(r.failures.items[0].code, ALTROOT_E_MATTER_FABRIC_NOT_TRUSTED);
         } else {
+            /* Not the anchor's bytes: matched by subject and key, the same facts. */
             assert_true(r.verified);
+            assert_rcac_subject(&r, &f);
         }
         altroot_matter_op_result_clear(&r);
         altroot_trust_store_free(s);

@@ -22,11 +22,12 @@ static altroot_err device_params(evd_ctx *c, const altroot_evidence_mud *e, altr
         TRY(altroot_certs_new(chain));
         for (size_t i = 1; i < c->idevid_chain_count; i++) {
             altroot_cert *cert = NULL;
-            if (altroot_cert_from_der(c->idevid_chain[i], &cert) != ALTROOT_OK)
-                continue; /* the devid entry already failed on it */
-            altroot_err err = altroot_certs_push(*chain, cert);
+            altroot_err err = altroot_cert_from_der(c->idevid_chain[i], &cert);
+            if (err == ALTROOT_OK)
+                err = altroot_certs_push(*chain, cert);
             altroot_cert_free(cert);
-            TRY(err);
+            if (err == ALTROOT_E_NOMEM)
+                return err; /* a malformed one: the devid entry already failed on it */
         }
         p->device_chain = *chain;
     }

@@ -12,11 +12,13 @@
 #include "fdo_internal.h"
 #include "verify_internal.h"
 
-static void key_desc(const altroot_key *k, char *out, size_t len)
+static void key_desc(fdo_run *r, const altroot_key *k, char *out, size_t len)
 {
     uint8_t h[32];
     char hex[65];
-    if (altroot_key_spki_sha256(k, h) != ALTROOT_OK) {
+    altroot_err e = altroot_key_spki_sha256(k, h);
+    fdo_keep(r, e);
+    if (e != ALTROOT_OK) {
         snprintf(out, len, "key");
         return;
     }
@@ -33,7 +35,7 @@ static int find_key(fdo_run *r, altroot_anchor_kind kind, const altroot_key *k, 
     size_t nk = altroot_trust_store_key_count(s, kind);
     for (size_t i = 0; i < nk; i++) {
         if (altroot_key_equal(k, altroot_trust_store_key(s, kind, i))) {
-            key_desc(k, desc, len);
+            key_desc(r, k, desc, len);
             return (int)i;
         }
     }
@@ -76,7 +78,7 @@ static void check_owner(fdo_run *r)
                                sizeof o->owner_anchor_desc);
     if (o->owner_anchor < 0) {
         char desc[64], detail[128];
-        key_desc(o->final_owner, desc, sizeof desc);
+        key_desc(r, o->final_owner, desc, sizeof desc);
         snprintf(detail, sizeof detail, "final owner is %s, not an fdo-owner key", desc);
         fdo_fail(r, ALTROOT_E_FDO_OWNER_MISMATCH, "owner", detail);
     }

@@ -32,13 +32,21 @@ static void fail(run *r, altroot_err code, const char *where, const char *detail
         r->err = altroot_failures_add(&r->out->failures, code, where, "%s", detail);
 }
 
+/* Out of memory ends the run; every other code is for the caller to judge. */
+static altroot_err keep(run *r, altroot_err e)
+{
+    if (e == ALTROOT_E_NOMEM && r->err == ALTROOT_OK)
+        r->err = e;
+    return e;
+}
+
 static void parse_certs(run *r)
 {
-    if (altroot_cert_from_der(r->in->dac, &r->dac) != ALTROOT_OK)
+    if (keep(r, altroot_cert_from_der(r->in->dac, &r->dac)) != ALTROOT_OK)
         fail(r, ALTROOT_E_MATTER_DAC_FORMAT, "DAC", "not a DER X.509 certificate");
     if (r->in->pai.len == 0)
         fail(r, ALTROOT_E_MATTER_PAI_FORMAT, "PAI", "no PAI was presented");
-    else if (altroot_cert_from_der(r->in->pai, &r->pai) != ALTROOT_OK)
+    else if (keep(r, altroot_cert_from_der(r->in->pai, &r->pai)) != ALTROOT_OK)
         fail(r, ALTROOT_E_MATTER_PAI_FORMAT, "PAI", "not a DER X.509 certificate");
 }
 
@@ -158,9 +166,7 @@ static bool cd_signature_ok(run *r, const altroot_matter_cd_envelope *env)
         e = altroot_verify_signature(key, ALTROOT_SIG_ECDSA_P256_SHA256, ALTROOT_SIG_FORMAT_DER,
                                      env->content, env->signature);
     altroot_key_free(key);
-    if (e == ALTROOT_E_NOMEM && r->err == ALTROOT_OK)
-        r->err = e;
-    if (e != ALTROOT_OK)
+    if (keep(r, e) != ALTROOT_OK)
         fail(r, ALTROOT_E_MATTER_CD_SIGNATURE, "CD", "signature does not verify");
     return e == ALTROOT_OK;
 }
@@ -176,12 +182,10 @@ static void check_cd(run *r)
         return;
     }
     altroot_matter_cd_envelope env;
-    altroot_err e = altroot_matter_cd_open(r->in->cd, &env, &o->failures);
-    if (e == ALTROOT_E_NOMEM && r->err == ALTROOT_OK)
-        r->err = e;
+    altroot_err e = keep(r, altroot_matter_cd_open(r->in->cd, &env, &o->failures));
     if (e != ALTROOT_OK || !cd_signature_ok(r, &env))
         return;
-    if (altroot_matter_cd_decode(env.content, &o->cd) != ALTROOT_OK) {
+    if (keep(r, altroot_matter_cd_decode(env.content, &o->cd)) != ALTROOT_OK) {
         fail(r, ALTROOT_E_MATTER_CD_FORMAT, "CD", "content does not match the schema");
         return;
     }

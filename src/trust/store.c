@@ -116,8 +116,11 @@ altroot_err altroot_trust_store_add(altroot_trust_store *s, altroot_anchor_kind 
     altroot_err err = altroot_certs_parse(ks->certs, data);
     if (err != ALTROOT_OK && err != ALTROOT_E_NOMEM && kind_holds_keys(kind)) {
         altroot_key *key = NULL;
-        if (altroot_key_parse_public(data, &key) == ALTROOT_OK)
+        altroot_err key_err = altroot_key_parse_public(data, &key);
+        if (key_err == ALTROOT_OK)
             err = add_key(ks, key);
+        else if (key_err == ALTROOT_E_NOMEM)
+            err = key_err;
     }
     TRY(err);
     for (size_t i = before; i < altroot_certs_count(ks->certs) && err == ALTROOT_OK; i++) {

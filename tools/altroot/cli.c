@@ -91,6 +91,16 @@ bool cli_read_file(const char *path, altroot_bytes *out)
     return err == ALTROOT_OK;
 }
 
+altroot_err cli_cert_der(altroot_span data, altroot_certs **list, altroot_span *der)
+{
+    altroot_err err = altroot_certs_new(list);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_parse(*list, data);
+    if (err == ALTROOT_OK)
+        *der = altroot_cert_der(altroot_certs_get(*list, 0));
+    return err == ALTROOT_E_NOMEM ? err : ALTROOT_OK;
+}
+
 static bool add_one(altroot_trust_store *store, altroot_anchor_kind kind, const char *path)
 {
     altroot_bytes data = ALTROOT_BYTES_INIT;

@@ -19,6 +19,15 @@ static const struct {
     {"fdo-ownership-voucher", inspect_fdo_voucher},
 };
 
+static bool g_out_of_memory; /* set by inspect_keep(), checked after each inspector */
+
+altroot_err inspect_keep(altroot_err err)
+{
+    if (err == ALTROOT_E_NOMEM)
+        g_out_of_memory = true;
+    return err;
+}
+
 void inspect_set_str(json_t *obj, const char *key, const char *value)
 {
     json_object_set_new(obj, key, value != NULL ? json_string(value) : json_null());
@@ -102,6 +111,11 @@ static int inspect_data(const char *path, altroot_span data, bool json)
         json_object_set_new(obj, "file", json_string(path));
         json_object_set_new(obj, "kind", json_string(inspectors[i].kind));
         inspect_result r = inspectors[i].fn(data, obj);
+        if (g_out_of_memory) {
+            json_decref(obj);
+            cli_error(path, ALTROOT_E_NOMEM);
+            return EXIT_USAGE;
+        }
         if (r != INSPECT_NOT_MINE) {
             if (json)
                 json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER), putchar('\n');

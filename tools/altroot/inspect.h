@@ -25,6 +25,10 @@ inspect_result inspect_brski_voucher(altroot_span data, json_t *obj);
 inspect_result inspect_mud(altroot_span data, json_t *obj);
 inspect_result inspect_fdo_voucher(altroot_span data, json_t *obj);
 
+/* Every altroot call whose failure an inspector judges goes through here: out of memory fails
+ * the command (E_NOMEM) whatever the inspector then returns. Returns `err`. */
+altroot_err inspect_keep(altroot_err err);
+
 /* Helpers for inspectors. */
 void inspect_set_str(json_t *obj, const char *key, const char *value);
 void inspect_set_hex(json_t *obj, const char *key, altroot_span bytes);

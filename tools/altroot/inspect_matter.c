@@ -31,7 +31,7 @@ static const char *type_name(altroot_matter_cert_type t)
 static bool tlv_bytes(altroot_span data, altroot_bytes *out)
 {
     if (data.len > 0 && data.ptr[0] == 0x15) /* anonymous structure */
-        return altroot_bytes_append(out, data.ptr, data.len) == ALTROOT_OK;
+        return inspect_keep(altroot_bytes_append(out, data.ptr, data.len)) == ALTROOT_OK;
     char text[4096];
     size_t n = 0;
     for (size_t i = 0; i < data.len && n < sizeof text - 1; i++)
@@ -40,9 +40,10 @@ static bool tlv_bytes(altroot_span data, altroot_bytes *out)
     text[n] = '\0';
     if (n == 0 || n >= sizeof text - 1)
         return false;
-    if (altroot_hex_decode(text, out) == ALTROOT_OK)
+    if (inspect_keep(altroot_hex_decode(text, out)) == ALTROOT_OK)
         return out->len > 0 && out->ptr[0] == 0x15;
-    return altroot_base64_decode((altroot_span){(const uint8_t *)text, n}, out) == ALTROOT_OK &&
+    return inspect_keep(altroot_base64_decode((altroot_span){(const uint8_t *)text, n}, out)) ==
+               ALTROOT_OK &&
            out->len > 0 && out->ptr[0] == 0x15;
 }
 
@@ -74,7 +75,7 @@ inspect_result inspect_matter_tlv_cert(altroot_span data, json_t *obj)
         return INSPECT_NOT_MINE;
     }
     altroot_matter_cert c;
-    altroot_err err = altroot_matter_cert_parse_tlv(altroot_bytes_span(&tlv), 0, &c);
+    altroot_err err = inspect_keep(altroot_matter_cert_parse_tlv(altroot_bytes_span(&tlv), 0, &c));
     if (err != ALTROOT_OK) {
         altroot_bytes_clear(&tlv);
         return INSPECT_NOT_MINE; /* a TLV structure, but not a certificate */
@@ -89,9 +90,9 @@ inspect_result inspect_matter_tlv_cert(altroot_span data, json_t *obj)
     inspect_set_hex(obj, "subject_key_id", (altroot_span){c.skid, sizeof c.skid});
     json_object_set_new(obj, "is_ca", json_boolean(c.is_ca));
     inspect_result r = INSPECT_OK;
-    err = altroot_matter_cert_check(&c);
+    err = inspect_keep(altroot_matter_cert_check(&c));
     if (err == ALTROOT_OK)
-        err = altroot_matter_cert_to_der(&c, &der);
+        err = inspect_keep(altroot_matter_cert_to_der(&c, &der));
     if (err == ALTROOT_OK) {
         inspect_set_hex(obj, "x509_der_sha256", (altroot_span){NULL, 0});
         uint8_t h[32];
@@ -149,7 +150,7 @@ inspect_result inspect_matter_cd(altroot_span data, json_t *obj)
 {
     altroot_matter_cd_envelope env;
     altroot_failures f = ALTROOT_FAILURES_INIT;
-    altroot_err err = altroot_matter_cd_open(data, &env, &f);
+    altroot_err err = inspect_keep(altroot_matter_cd_open(data, &env, &f));
     bool cms = data.len > 20 && data.ptr[0] == 0x30 &&
                inspect_contains(data, 32, "\x2A\x86\x48\x86\xF7\x0D\x01\x07\x02", 9);
     if (err != ALTROOT_OK) {
@@ -161,7 +162,7 @@ inspect_result inspect_matter_cd(altroot_span data, json_t *obj)
     altroot_failures_clear(&f);
     inspect_set_hex(obj, "signer_key_id", env.key_id);
     altroot_matter_cd cd;
-    if (altroot_matter_cd_decode(env.content, &cd) != ALTROOT_OK) {
+    if (inspect_keep(altroot_matter_cd_decode(env.content, &cd)) != ALTROOT_OK) {
         inspect_add_error(obj, ALTROOT_E_MATTER_CD_FORMAT, "the content breaks the CD schema");
         return INSPECT_MALFORMED;
     }
@@ -174,7 +175,7 @@ inspect_result inspect_matter_elements(altroot_span data, json_t *obj)
 {
     altroot_matter_elements el;
     if (data.len == 0 || data.ptr[0] != 0x15 ||
-        altroot_matter_elements_decode(data, &el) != ALTROOT_OK)
+        inspect_keep(altroot_matter_elements_decode(data, &el)) != ALTROOT_OK)
         return INSPECT_NOT_MINE;
     inspect_set_hex(obj, "attestation_nonce", el.nonce);
     json_t *cd = json_object();

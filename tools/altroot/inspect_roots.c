@@ -31,11 +31,11 @@ static bool has_devid_extension(const altroot_cert *c)
     bool crit;
     altroot_span v;
     for (size_t i = 0; i < sizeof oids / sizeof oids[0]; i++)
-        if (altroot_cert_extension(c, oids[i], &crit, &v) == ALTROOT_OK)
+        if (inspect_keep(altroot_cert_extension(c, oids[i], &crit, &v)) == ALTROOT_OK)
             return true;
     altroot_strlist sans = ALTROOT_STRLIST_INIT;
     bool hw = false;
-    if (altroot_cert_sans(c, &sans) == ALTROOT_OK)
+    if (inspect_keep(altroot_cert_sans(c, &sans)) == ALTROOT_OK)
         for (size_t i = 0; i < sans.count; i++)
             hw = hw || strcmp(sans.items[i], "othername:" ALTROOT_OID_ON_HW_MODULE_NAME) == 0;
     altroot_strlist_clear(&sans);
@@ -63,16 +63,16 @@ static void describe_devid(json_t *obj, const altroot_devid_info *i)
 inspect_result inspect_devid(altroot_span data, json_t *obj)
 {
     altroot_certs *l = NULL;
-    if (altroot_certs_new(&l) != ALTROOT_OK)
+    if (inspect_keep(altroot_certs_new(&l)) != ALTROOT_OK)
         return INSPECT_NOT_MINE;
     inspect_result r = INSPECT_NOT_MINE;
-    if (altroot_certs_parse(l, data) == ALTROOT_OK &&
+    if (inspect_keep(altroot_certs_parse(l, data)) == ALTROOT_OK &&
         has_devid_extension(altroot_certs_get(l, 0))) {
         altroot_devid_info info;
         altroot_failures f = ALTROOT_FAILURES_INIT;
         altroot_strlist w = ALTROOT_STRLIST_INIT;
-        if (altroot_devid_check_profile(altroot_certs_get(l, 0), ALTROOT_DEVID_IDEVID, true, &info,
-                                        &f, &w) == ALTROOT_OK) {
+        if (inspect_keep(altroot_devid_check_profile(altroot_certs_get(l, 0), ALTROOT_DEVID_IDEVID,
+                                                     true, &info, &f, &w)) == ALTROOT_OK) {
             describe_devid(obj, &info);
             add_failures(obj, "idevid_profile_problems", &f);
             r = INSPECT_OK;
@@ -101,7 +101,7 @@ static inspect_result inspect_voucher_json(altroot_span data, json_t *obj)
     altroot_voucher v;
     altroot_failures f = ALTROOT_FAILURES_INIT;
     inspect_result r = INSPECT_NOT_MINE;
-    if (altroot_voucher_parse(data, &v, &f) == ALTROOT_OK) {
+    if (inspect_keep(altroot_voucher_parse(data, &v, &f)) == ALTROOT_OK) {
         describe_voucher(obj, &v);
         add_failures(obj, "errors", &f);
         json_object_set_new(obj, "signed", json_false());
@@ -119,12 +119,13 @@ inspect_result inspect_brski_voucher(altroot_span data, json_t *obj)
                    ? inspect_voucher_json(data, obj)
                    : INSPECT_NOT_MINE;
     altroot_certs *none = NULL;
-    if (altroot_certs_new(&none) != ALTROOT_OK)
+    if (inspect_keep(altroot_certs_new(&none)) != ALTROOT_OK)
         return INSPECT_NOT_MINE;
     altroot_voucher_params p = {.cms = data, .masa_anchors = none, .at = altroot_time_now()};
     altroot_voucher_result res;
     inspect_result r = INSPECT_NOT_MINE;
-    if (altroot_voucher_verify(&p, &res) == ALTROOT_OK && res.voucher.serial_number != NULL) {
+    if (inspect_keep(altroot_voucher_verify(&p, &res)) == ALTROOT_OK &&
+        res.voucher.serial_number != NULL) {
         describe_voucher(obj, &res.voucher);
         inspect_set_str(obj, "owner_domain", res.owner);
         inspect_set_str(obj, "signer", res.signer);
@@ -144,7 +145,7 @@ inspect_result inspect_mud(altroot_span data, json_t *obj)
     altroot_mud_file f;
     altroot_failures fail = ALTROOT_FAILURES_INIT;
     altroot_strlist warn = ALTROOT_STRLIST_INIT;
-    if (altroot_mud_file_check(data, &f, &fail, &warn) != ALTROOT_OK) {
+    if (inspect_keep(altroot_mud_file_check(data, &f, &fail, &warn)) != ALTROOT_OK) {
         altroot_mud_file_clear(&f);
         return INSPECT_NOT_MINE;
     }
@@ -173,7 +174,7 @@ static json_t *describe_key(const altroot_fdo_pubkey *k)
     json_t *o = json_object();
     inspect_set_str(o, "type", altroot_fdo_pk_type_name(k->type));
     inspect_set_str(o, "encoding", altroot_fdo_pk_enc_name(k->enc));
-    if (k->key != NULL && altroot_key_spki_sha256(k->key, h) == ALTROOT_OK) {
+    if (k->key != NULL && inspect_keep(altroot_key_spki_sha256(k->key, h)) == ALTROOT_OK) {
         altroot_hex_encode((altroot_span){h, 32}, buf);
         inspect_set_str(o, "spki_sha256", buf);
     }
@@ -184,7 +185,7 @@ inspect_result inspect_fdo_voucher(altroot_span data, json_t *obj)
 {
     altroot_fdo_voucher *v = NULL;
     char detail[128];
-    altroot_err err = altroot_fdo_voucher_decode(data, 0, &v, detail, sizeof detail);
+    altroot_err err = inspect_keep(altroot_fdo_voucher_decode(data, 0, &v, detail, sizeof detail));
     bool pem = inspect_contains(data, data.len, "OWNERSHIP VOUCHER", 17);
     if (err != ALTROOT_OK) {
         if (!pem)

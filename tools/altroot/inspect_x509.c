@@ -37,7 +37,7 @@ static void describe_extensions(const altroot_cert_info *i, json_t *c)
 static void describe_matter(altroot_cert *cert, json_t *c)
 {
     altroot_matter_ids ids;
-    if (altroot_matter_ids_get(cert, &ids) != ALTROOT_OK) {
+    if (inspect_keep(altroot_matter_ids_get(cert, &ids)) != ALTROOT_OK) {
         inspect_set_str(c, "matter_ids", "malformed VID/PID");
         return;
     }
@@ -63,7 +63,7 @@ static json_t *describe(altroot_cert *cert)
     altroot_cert_issuer(cert, buf, sizeof buf);
     inspect_set_str(c, "issuer", buf);
     altroot_time nb, na;
-    if (altroot_cert_validity(cert, &nb, &na) == ALTROOT_OK) {
+    if (inspect_keep(altroot_cert_validity(cert, &nb, &na)) == ALTROOT_OK) {
         inspect_set_time(c, "not_before", nb);
         inspect_set_time(c, "not_after", na);
     }
@@ -73,11 +73,11 @@ static json_t *describe(altroot_cert *cert)
     inspect_set_hex(c, "sha256", (altroot_span){h, 32});
     /* The second label of the key's key-hash name (docs/key-hash-name.md). */
     char label[ALTROOT_KEY_HASH_LABEL_LEN + 1];
-    if (altroot_cert_key_hash_label(cert, label, sizeof label) == ALTROOT_OK)
+    if (inspect_keep(altroot_cert_key_hash_label(cert, label, sizeof label)) == ALTROOT_OK)
         inspect_set_str(c, "key_hash_label", label);
     json_object_set_new(c, "self_signed", json_boolean(altroot_cert_is_self_signed(cert)));
     altroot_strlist sans = ALTROOT_STRLIST_INIT;
-    if (altroot_cert_sans(cert, &sans) == ALTROOT_OK && sans.count > 0) {
+    if (inspect_keep(altroot_cert_sans(cert, &sans)) == ALTROOT_OK && sans.count > 0) {
         json_t *a = json_array();
         for (size_t i = 0; i < sans.count; i++)
             json_array_append_new(a, json_string(sans.items[i]));
@@ -85,7 +85,7 @@ static json_t *describe(altroot_cert *cert)
     }
     altroot_strlist_clear(&sans);
     altroot_cert_info info;
-    if (altroot_cert_get_info(cert, &info) == ALTROOT_OK) {
+    if (inspect_keep(altroot_cert_get_info(cert, &info)) == ALTROOT_OK) {
         json_object_set_new(c, "version", json_integer(info.version));
         inspect_set_hex(c, "serial", (altroot_span){info.serial, info.serial_len});
         inspect_set_str(c, "signature_algorithm", info.sig_alg);
@@ -100,9 +100,9 @@ static json_t *describe(altroot_cert *cert)
 inspect_result inspect_x509(altroot_span data, json_t *obj)
 {
     altroot_certs *l = NULL;
-    if (altroot_certs_new(&l) != ALTROOT_OK)
+    if (inspect_keep(altroot_certs_new(&l)) != ALTROOT_OK)
         return INSPECT_NOT_MINE;
-    altroot_err err = altroot_certs_parse(l, data);
+    altroot_err err = inspect_keep(altroot_certs_parse(l, data));
     bool pem = inspect_contains(data, data.len, "-----BEGIN CERTIFICATE", 22);
     if (err != ALTROOT_OK) {
         altroot_certs_free(l);

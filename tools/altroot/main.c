@@ -6,6 +6,9 @@
 #include "cli.h"
 #include "cmd_device.h"
 #include "cmd_serve.h"
+#ifdef ALTROOT_FAULT_INJECTION
+#include "fault.h"
+#endif
 #include "verify_fdo.h"
 
 /* altroot fdo <subcommand>: owner tooling. */
@@ -51,6 +54,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+#ifdef ALTROOT_FAULT_INJECTION
+    if (!fault_install())
+        return EXIT_USAGE;
+#endif
     /* A peer that closes early must give an error on write, not kill the process. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {

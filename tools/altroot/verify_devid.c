@@ -53,15 +53,28 @@ static int parse(int argc, char **argv, cli_common *c, const opt *opts, size_t n
 }
 
 /* A certificate file (PEM or DER): the first certificate's DER into `der` (kept in `l`), or the
- * raw bytes when it is no certificate (the verifier then reports it). false: unreadable. */
+ * raw bytes when it is no certificate (the verifier then reports it). false, after printing why:
+ * unreadable, or out of memory. */
 static bool read_cert(const char *path, altroot_bytes *raw, altroot_certs **l, altroot_span *der)
 {
     if (!cli_read_file(path, raw))
         return false;
     *der = altroot_bytes_span(raw);
-    if (altroot_certs_new(l) == ALTROOT_OK && altroot_certs_parse(*l, *der) == ALTROOT_OK)
-        *der = altroot_cert_der(altroot_certs_get(*l, 0));
-    return true;
+    altroot_err err = cli_cert_der(*der, l, der);
+    if (err != ALTROOT_OK)
+        cli_error(path, err);
+    return err == ALTROOT_OK;
+}
+
+/* An empty list, with the certificates of `path` when given. false after printing why. */
+static bool read_chain(const char *path, altroot_certs **l)
+{
+    altroot_err err = altroot_certs_new(l);
+    if (err == ALTROOT_OK && path != NULL)
+        err = altroot_certs_load_file(*l, path);
+    if (err != ALTROOT_OK)
+        cli_error(path != NULL ? path : "certificates", err);
+    return err == ALTROOT_OK;
 }
 
 static int report(const cli_common *c, altroot_verdict *v, altroot_err err, const char *what)
@@ -80,12 +93,8 @@ static int run_devid(cli_common *c, const char *cert, const char *chain, bool le
     altroot_certs *l = NULL, *ch = NULL;
     altroot_span der = {0};
     int rc = EXIT_USAGE;
-    if (!read_cert(cert, &raw, &l, &der) || altroot_certs_new(&ch) != ALTROOT_OK)
+    if (!read_cert(cert, &raw, &l, &der) || !read_chain(chain, &ch))
         goto out;
-    if (chain != NULL && altroot_certs_load_file(ch, chain) != ALTROOT_OK) {
-        fprintf(stderr, "altroot: %s: cannot read certificates\n", chain);
-        goto out;
-    }
     altroot_devid_params p = {.cert = der,
                               .chain = ch,
                               .store = store,
@@ -152,6 +161,8 @@ static altroot_err voucher_ldevid(const voucher_args *a, const altroot_voucher_r
         err = altroot_certs_load_file(l, a->ldevid);
     if (err != ALTROOT_OK) {
         altroot_certs_free(l);
+        if (err == ALTROOT_E_NOMEM)
+            return err;
         return altroot_failures_add(&r->failures, ALTROOT_E_CERT_PARSE, "ldevid", "%s",
                                     "the LDevID cannot be read");
     }
@@ -251,12 +262,8 @@ static int run_mud(mud_args *a, altroot_trust_store *store)
     int rc = EXIT_USAGE;
     if (!cli_read_file(a->mud, &f) || !cli_read_file(a->sig, &s) ||
         (a->device != NULL && !read_cert(a->device, &d, &dl, &der)) ||
-        altroot_certs_new(&ch) != ALTROOT_OK)
+        !read_chain(a->device_chain, &ch))
         goto out;
-    if (a->device_chain != NULL && altroot_certs_load_file(ch, a->device_chain) != ALTROOT_OK) {
-        fprintf(stderr, "altroot: %s: cannot read certificates\n", a->device_chain);
-        goto out;
-    }
     altroot_mud_params p = {.file = altroot_bytes_span(&f),
                             .signature = altroot_bytes_span(&s),
                             .store = store,

@@ -56,23 +56,30 @@ static int parse_args(int argc, char **argv, fdo_args *a)
 /* HEX on the command line, or a file holding hex (go-fdo's dc.hmac-secret.hex). */
 static bool read_secret(const char *arg, altroot_bytes *out)
 {
-    if (altroot_hex_decode(arg, out) == ALTROOT_OK && out->len > 0)
+    altroot_err err = altroot_hex_decode(arg, out);
+    if (err == ALTROOT_OK && out->len > 0)
         return true;
     altroot_bytes_clear(out);
-    altroot_bytes file = ALTROOT_BYTES_INIT;
-    if (!cli_read_file(arg, &file))
-        return false;
-    char hex[256];
-    size_t n = 0;
-    for (size_t i = 0; i < file.len && n + 1 < sizeof hex; i++)
-        if (file.ptr[i] != '\n' && file.ptr[i] != '\r' && file.ptr[i] != ' ')
-            hex[n++] = (char)file.ptr[i];
-    hex[n] = '\0';
-    altroot_bytes_clear(&file);
-    bool ok = altroot_hex_decode(hex, out) == ALTROOT_OK && out->len > 0;
-    if (!ok)
+    if (err != ALTROOT_E_NOMEM) {
+        altroot_bytes file = ALTROOT_BYTES_INIT;
+        if (!cli_read_file(arg, &file))
+            return false;
+        char hex[256];
+        size_t n = 0;
+        for (size_t i = 0; i < file.len && n + 1 < sizeof hex; i++)
+            if (file.ptr[i] != '\n' && file.ptr[i] != '\r' && file.ptr[i] != ' ')
+                hex[n++] = (char)file.ptr[i];
+        hex[n] = '\0';
+        altroot_bytes_clear(&file);
+        err = altroot_hex_decode(hex, out);
+        if (err == ALTROOT_OK && out->len > 0)
+            return true;
+    }
+    if (err == ALTROOT_E_NOMEM)
+        cli_error("--hmac-secret", err);
+    else
         fprintf(stderr, "altroot verify fdo-voucher: --hmac-secret takes hex or a file of hex\n");
-    return ok;
+    return false;
 }
 
 /* Device-supplied text is shown as it is, except control characters. */
@@ -84,14 +91,16 @@ static void printable(const char *in, char *out, size_t len)
     out[n] = '\0';
 }
 
-static void key_line(const altroot_fdo_pubkey *k, char *out, size_t len)
+static altroot_err key_line(const altroot_fdo_pubkey *k, char *out, size_t len)
 {
     uint8_t h[32];
     char hex[65] = "";
-    if (k->key != NULL && altroot_key_spki_sha256(k->key, h) == ALTROOT_OK)
+    altroot_err err = k->key != NULL ? altroot_key_spki_sha256(k->key, h) : ALTROOT_OK;
+    if (err == ALTROOT_OK && k->key != NULL)
         altroot_hex_encode((altroot_span){h, 32}, hex);
     snprintf(out, len, "%s %s spki-sha256:%.16s", altroot_fdo_pk_type_name(k->type),
              altroot_fdo_pk_enc_name(k->enc), hex);
+    return err;
 }
 
 static altroot_err add_voucher_facts(altroot_root_result *r, const altroot_fdo_voucher *v)
@@ -102,7 +111,8 @@ static altroot_err add_voucher_facts(altroot_root_result *r, const altroot_fdo_v
     printable(v->device_info, buf, sizeof buf);
     if (err == ALTROOT_OK)
         err = altroot_facts_add(&r->attested, "device_info", buf);
-    key_line(&v->mfr, buf, sizeof buf);
+    if (err == ALTROOT_OK)
+        err = key_line(&v->mfr, buf, sizeof buf);
     if (err == ALTROOT_OK)
         err = altroot_facts_add(&r->attested, "manufacturer_key", buf);
     for (size_t i = 0;
@@ -120,11 +130,12 @@ static altroot_err add_voucher_facts(altroot_root_result *r, const altroot_fdo_v
         if (e->decode_err != ALTROOT_OK)
             snprintf(buf, sizeof buf, "undecodable: %s", e->decode_detail);
         else {
-            key_line(&e->owner, kl, sizeof kl);
+            err = key_line(&e->owner, kl, sizeof kl);
             snprintf(buf, sizeof buf, "%s %s -> %s", altroot_fdo_alg_name(e->alg),
                      altroot_fdo_hash_name(e->prev_hash_type), kl);
         }
-        err = altroot_facts_add(&r->owned, key, buf);
+        if (err == ALTROOT_OK)
+            err = altroot_facts_add(&r->owned, key, buf);
     }
     return err;
 }
@@ -146,9 +157,10 @@ static altroot_err add_result(altroot_verdict *v, const altroot_fdo_result *res,
         err = add_voucher_facts(r, res->voucher);
     if (err == ALTROOT_OK && res->final_owner != NULL && res->voucher != NULL) {
         const altroot_fdo_voucher *vv = res->voucher;
-        key_line(vv->entry_count > 0 ? &vv->entries[vv->entry_count - 1].owner : &vv->mfr, buf,
-                 sizeof buf);
-        err = altroot_facts_add(&r->owned, "owner_key", buf);
+        err = key_line(vv->entry_count > 0 ? &vv->entries[vv->entry_count - 1].owner : &vv->mfr,
+                       buf, sizeof buf);
+        if (err == ALTROOT_OK)
+            err = altroot_facts_add(&r->owned, "owner_key", buf);
     }
     if (err == ALTROOT_OK && res->ownership)
         err = altroot_set_string(&r->anchor, res->owner_anchor_desc);

@@ -92,12 +92,14 @@ static int run_dac(dac_args *a, altroot_trust_store *store)
         goto out;
     /* PEM or DER: the verifier takes DER, so PEM input is decoded first. A file that is neither
      * is passed on as it is, and the verifier reports it as malformed. */
-    bool pem_ok = altroot_certs_new(&dl) == ALTROOT_OK && altroot_certs_new(&pl) == ALTROOT_OK;
     altroot_span d = altroot_bytes_span(&dac), p = altroot_bytes_span(&pai);
-    if (pem_ok && altroot_certs_parse(dl, d) == ALTROOT_OK)
-        d = altroot_cert_der(altroot_certs_get(dl, 0));
-    if (pem_ok && altroot_certs_parse(pl, p) == ALTROOT_OK)
-        p = altroot_cert_der(altroot_certs_get(pl, 0));
+    altroot_err err = cli_cert_der(d, &dl, &d);
+    if (err == ALTROOT_OK)
+        err = cli_cert_der(p, &pl, &p);
+    if (err != ALTROOT_OK) {
+        cli_error("matter-dac", err);
+        goto out;
+    }
     altroot_matter_attestation_input in = {.dac = d,
                                            .pai = p,
                                            .cd = altroot_bytes_span(&cd),
@@ -110,7 +112,7 @@ static int run_dac(dac_args *a, altroot_trust_store *store)
     altroot_verdict v;
     altroot_verdict_init(&v);
     altroot_root_result *r = NULL;
-    altroot_err err = altroot_matter_verify_attestation(&in, &res);
+    err = altroot_matter_verify_attestation(&in, &res);
     if (err == ALTROOT_OK)
         err = altroot_set_string(&v.target, a->dac);
     if (err == ALTROOT_OK)
@@ -174,13 +176,16 @@ int verify_matter_paa(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    altroot_certs *l = NULL;
-    if (paa == NULL || altroot_certs_new(&l) != ALTROOT_OK) {
+    if (paa == NULL) {
         fprintf(stderr, "usage: altroot verify matter-paa --paa FILE [--json]\n");
         return EXIT_USAGE;
     }
-    altroot_err err = altroot_certs_load_file(l, paa);
-    if (err == ALTROOT_E_NOT_FOUND || err == ALTROOT_E_IO || err == ALTROOT_E_TOO_LARGE) {
+    altroot_certs *l = NULL;
+    altroot_err err = altroot_certs_new(&l);
+    if (err == ALTROOT_OK)
+        err = altroot_certs_load_file(l, paa);
+    if (err == ALTROOT_E_NOT_FOUND || err == ALTROOT_E_IO || err == ALTROOT_E_TOO_LARGE ||
+        err == ALTROOT_E_NOMEM) {
         cli_error(paa, err);
         altroot_certs_free(l);
         return EXIT_USAGE;

@@ -58,6 +58,14 @@ version E_MUD_VERSION
 no-is-supported E_MUD_SCHEMA
 bad-policy E_MUD_POLICY_REF
 FAULTS
+# A BRSKI voucher signed with stock openssl (RFC 8366, the MUD signer standing in for a MASA) is
+# inspected as a voucher, not as a malformed Matter CD (both are CMS SignedData).
+pin=$(openssl x509 -in dv/domain-ca.pem -outform DER | base64 -w0)
+printf '{"ietf-voucher:voucher": {"assertion": "verified", "serial-number": "WX-2000-000042", "created-on": "2026-11-28T12:00:00Z", "pinned-domain-cert": "%s"}}' "$pin" >voucher.json
+openssl cms -sign -binary -nodetach -in voucher.json -signer dv/mud-signer.pem -inkey dv/mud-signer.key.pem \
+    -econtent_type 1.2.840.113549.1.9.16.1.40 -outform DER -out voucher.p7 || not_ok "sign a voucher with openssl"
+expect_exit "inspect an openssl-signed voucher" 0 -- "$ALTROOT" inspect --json voucher.p7
+expect_json "inspect voucher: a BRSKI voucher with its serial" '.kind=="brski-voucher" and .serial_number=="WX-2000-000042"'
 # A MUD file signed by someone the user does not trust.
 expect_exit "MUD signer not trusted" 1 -- "$ALTROOT" verify mud --mud m/mud.json --signature m/mud.p7s --signer-ca dv/domain-ca.pem
 expect_exit "missing --signature: exit 2" 2 -- "$ALTROOT" verify mud --mud m/mud.json --signer-ca m/mfg-root-ca.pem

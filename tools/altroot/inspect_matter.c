@@ -151,8 +151,11 @@ inspect_result inspect_matter_cd(altroot_span data, json_t *obj)
     altroot_matter_cd_envelope env;
     altroot_failures f = ALTROOT_FAILURES_INIT;
     altroot_err err = inspect_keep(altroot_matter_cd_open(data, &env, &f));
+    /* A CMS SignedData whose content is id-data, as a CD's is: a BRSKI voucher (id-ct-animaJSON)
+     * or another signed message is left to its own inspector. */
     bool cms = data.len > 20 && data.ptr[0] == 0x30 &&
-               inspect_contains(data, 32, "\x2A\x86\x48\x86\xF7\x0D\x01\x07\x02", 9);
+               inspect_contains(data, 32, "\x2A\x86\x48\x86\xF7\x0D\x01\x07\x02", 9) &&
+               inspect_contains(data, 64, "\x2A\x86\x48\x86\xF7\x0D\x01\x07\x01", 9);
     if (err != ALTROOT_OK) {
         for (size_t i = 0; cms && i < f.count; i++)
             inspect_add_error(obj, f.items[i].code, f.items[i].detail);

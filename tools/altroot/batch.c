@@ -285,7 +285,7 @@ static void print_tally(const tally *t, size_t files, int jobs, double s, bool j
 
 static int batch_run(const cli_common *c, const char *dir, int jobs)
 {
-    altroot_trust_store *store = cli_store_for_verify(c);
+    altroot_trust_store *store = cli_store_for_verify(c, NULL, 0);
     if (store == NULL)
         return EXIT_USAGE;
     struct dirent **names = NULL;

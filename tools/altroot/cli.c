@@ -141,12 +141,19 @@ bool cli_add_anchors(altroot_trust_store *store, altroot_anchor_kind kind, const
     return ok;
 }
 
-altroot_trust_store *cli_store_for_verify(const cli_common *c)
+altroot_trust_store *cli_store_for_verify(const cli_common *c, const cli_anchor_path *extra,
+                                          size_t n)
 {
     cli_common sc = *c;
     if (sc.webpki == NULL)
         sc.webpki = ""; /* offline artefacts do not involve the Web PKI */
-    return cli_load_store(&sc);
+    altroot_trust_store *store = cli_load_store(&sc);
+    for (size_t i = 0; store != NULL && i < n; i++)
+        if (extra[i].path != NULL && !cli_add_anchors(store, extra[i].kind, extra[i].path)) {
+            altroot_trust_store_free(store);
+            store = NULL;
+        }
+    return store;
 }
 
 bool cli_parse_hex16(const char *s, uint16_t *out)

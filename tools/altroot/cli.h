@@ -64,8 +64,16 @@ altroot_err cli_cert_der(altroot_span data, altroot_certs **list, altroot_span *
  * each problem; returns false when PATH cannot be read or any file is not a usable anchor. */
 bool cli_add_anchors(altroot_trust_store *store, altroot_anchor_kind kind, const char *path);
 
-/* An empty store (no Web PKI) or, with --anchors, the store of that directory. */
-altroot_trust_store *cli_store_for_verify(const cli_common *c);
+/* Anchors named by a verify option: `path` as `kind`; a NULL path (option not given) adds none. */
+typedef struct cli_anchor_path {
+    altroot_anchor_kind kind;
+    const char *path;
+} cli_anchor_path;
+
+/* An empty store (no Web PKI) or, with --anchors, the store of that directory, plus the `n`
+ * anchors of `extra`. NULL, after printing why, when any of them cannot be used. */
+altroot_trust_store *cli_store_for_verify(const cli_common *c, const cli_anchor_path *extra,
+                                          size_t n);
 
 /* Parse a 16-bit hex value "0xFFF1" or "FFF1". */
 bool cli_parse_hex16(const char *s, uint16_t *out);

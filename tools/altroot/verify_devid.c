@@ -136,13 +136,11 @@ int verify_devid(int argc, char **argv)
         fputs(USAGE_DEVID, stderr);
         return EXIT_USAGE;
     }
-    altroot_trust_store *store = cli_store_for_verify(&c);
+    cli_anchor_path extra[] = {{ALTROOT_ANCHOR_DEVID_CA, ca}, {ALTROOT_ANCHOR_LDEVID_CA, lca}};
+    altroot_trust_store *store = cli_store_for_verify(&c, extra, 2);
     if (store == NULL)
         return EXIT_USAGE;
-    int rc = EXIT_USAGE;
-    if ((ca == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_DEVID_CA, ca)) &&
-        (lca == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_LDEVID_CA, lca)))
-        rc = run_devid(&c, cert, chain, lenient, store);
+    int rc = run_devid(&c, cert, chain, lenient, store);
     altroot_trust_store_free(store);
     return rc;
 }
@@ -239,12 +237,11 @@ int verify_voucher(int argc, char **argv)
         fputs(USAGE_VOUCHER, stderr);
         return EXIT_USAGE;
     }
-    altroot_trust_store *store = cli_store_for_verify(&a.c);
+    cli_anchor_path extra[] = {{ALTROOT_ANCHOR_DEVID_CA, a.masa}};
+    altroot_trust_store *store = cli_store_for_verify(&a.c, extra, 1);
     if (store == NULL)
         return EXIT_USAGE;
-    int rc = EXIT_USAGE;
-    if (cli_add_anchors(store, ALTROOT_ANCHOR_DEVID_CA, a.masa))
-        rc = run_voucher(&a, altroot_trust_store_certs(store, ALTROOT_ANCHOR_DEVID_CA));
+    int rc = run_voucher(&a, altroot_trust_store_certs(store, ALTROOT_ANCHOR_DEVID_CA));
     altroot_trust_store_free(store);
     return rc;
 }
@@ -320,13 +317,12 @@ int verify_mud(int argc, char **argv)
         fputs(USAGE_MUD, stderr);
         return EXIT_USAGE;
     }
-    altroot_trust_store *store = cli_store_for_verify(&a.c);
+    cli_anchor_path extra[] = {{ALTROOT_ANCHOR_MUD_SIGNER, a.signer_ca},
+                               {ALTROOT_ANCHOR_DEVID_CA, a.ca}};
+    altroot_trust_store *store = cli_store_for_verify(&a.c, extra, 2);
     if (store == NULL)
         return EXIT_USAGE;
-    int rc = EXIT_USAGE;
-    if (cli_add_anchors(store, ALTROOT_ANCHOR_MUD_SIGNER, a.signer_ca) &&
-        (a.ca == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_DEVID_CA, a.ca)))
-        rc = run_mud(&a, store);
+    int rc = run_mud(&a, store);
     altroot_trust_store_free(store);
     return rc;
 }

@@ -230,13 +230,12 @@ int verify_fdo_voucher(int argc, char **argv)
     memset(&a, 0, sizeof a);
     if (parse_args(argc, argv, &a) != 0)
         return EXIT_USAGE;
-    altroot_trust_store *store = cli_store_for_verify(&a.c);
+    cli_anchor_path extra[] = {{ALTROOT_ANCHOR_FDO_OWNER, a.owner},
+                               {ALTROOT_ANCHOR_FDO_MFR, a.mfr}};
+    altroot_trust_store *store = cli_store_for_verify(&a.c, extra, 2);
     if (store == NULL)
         return EXIT_USAGE;
-    int rc = EXIT_USAGE;
-    if ((a.owner == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_FDO_OWNER, a.owner)) &&
-        (a.mfr == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_FDO_MFR, a.mfr)))
-        rc = run(&a, store);
+    int rc = run(&a, store);
     altroot_trust_store_free(store);
     return rc;
 }

@@ -150,13 +150,12 @@ int verify_matter_dac(int argc, char **argv)
     memset(&a, 0, sizeof a);
     if (parse_dac_args(argc, argv, &a) != 0)
         return EXIT_USAGE;
-    altroot_trust_store *store = cli_store_for_verify(&a.c);
+    cli_anchor_path extra[] = {{ALTROOT_ANCHOR_MATTER_PAA, a.paa},
+                               {ALTROOT_ANCHOR_MATTER_CD, a.cd_signers}};
+    altroot_trust_store *store = cli_store_for_verify(&a.c, extra, 2);
     if (store == NULL)
         return EXIT_USAGE;
-    int rc = EXIT_USAGE;
-    if ((a.paa == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_MATTER_PAA, a.paa)) &&
-        (a.cd_signers == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_MATTER_CD, a.cd_signers)))
-        rc = run_dac(&a, store);
+    int rc = run_dac(&a, store);
     altroot_trust_store_free(store);
     return rc;
 }

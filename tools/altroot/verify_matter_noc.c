@@ -171,12 +171,11 @@ int verify_matter_noc(int argc, char **argv)
     memset(&a, 0, sizeof a);
     if (parse_noc_args(argc, argv, &a) != 0)
         return EXIT_USAGE;
-    altroot_trust_store *store = cli_store_for_verify(&a.c);
+    cli_anchor_path extra[] = {{ALTROOT_ANCHOR_MATTER_FABRIC, a.anchors}};
+    altroot_trust_store *store = cli_store_for_verify(&a.c, extra, 1);
     if (store == NULL)
         return EXIT_USAGE;
-    int rc = EXIT_USAGE;
-    if (a.anchors == NULL || cli_add_anchors(store, ALTROOT_ANCHOR_MATTER_FABRIC, a.anchors))
-        rc = run_noc(&a, store);
+    int rc = run_noc(&a, store);
     altroot_trust_store_free(store);
     return rc;
 }

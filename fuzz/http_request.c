@@ -33,7 +33,10 @@ static void check_trickle(const uint8_t *data, size_t size)
 {
     if (size == 0 || size > HTTP_MAX_HEAD + 64)
         return;
+    /* At most 16 pieces (each costs a parse), of a size the input chooses below that. */
     size_t step = 1 + data[0] % 64;
+    if (size / step > 16)
+        step = size / 16 + 1;
     http_scan scan = {0, 0};
     for (size_t len = step < size ? step : size;; len = len + step < size ? len + step : size) {
         altroot_span prefix = {data, len};

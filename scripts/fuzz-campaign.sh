@@ -60,8 +60,9 @@ run_one() {
     join -o 1.2 <(sort -k1,1 "$dir/corpus.sha1") "$out/vectors.sha1" | xargs -r rm -f
 }
 
-[ -d "$vectors" ] && find "$vectors" -type f -exec sha1sum {} + | awk '{print $1}' | sort -u \
-    >"$out/vectors.sha1"
+# Only a merge needs the vectors' hashes.
+[ "${MERGE:-1}" != 0 ] && [ -d "$vectors" ] &&
+    find "$vectors" -type f -exec sha1sum {} + | awk '{print $1}' | sort -u >"$out/vectors.sha1"
 
 running=0
 for name in "${targets[@]}"; do

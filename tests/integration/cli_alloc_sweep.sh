@@ -48,18 +48,12 @@ device e-devid --idevid-key d/idevid.key.pem --idevid d/idevid.pem --idevid-chai
     --ldevid d/ldevid.pem --ldevid-key d/idevid.key.pem --voucher voucher.p7
 device e-mud --idevid-key mm/idevid.key.pem --idevid mm/idevid.pem --idevid-chain mm/chain.pem \
     --mud mm/mud.json --mud-sig mm/mud.p7s
-mkdir -p batch anchors/{devid-ca,ldevid-ca,mud-signer,fdo-mfr,fdo-owner}
+mkdir -p batch
 cp fl/devices/* batch/
 for e in matter fdo devid mud; do cp "e-$e/cert.pem" "batch/$e.pem"; done
-cp -r m/anchors/. anchors/
+minted_anchors
 cp fl/anchors/matter-paa/paa.pem anchors/matter-paa/fleet.pem
 cp fl/anchors/matter-cd/cd-signer.pem anchors/matter-cd/fleet.pem
-cp d/mfg-root-ca.pem anchors/devid-ca/d.pem
-cp mm/mfg-root-ca.pem anchors/devid-ca/mm.pem
-cp mm/mfg-root-ca.pem anchors/mud-signer/mm.pem
-cp d/domain-ca.pem anchors/ldevid-ca/d.pem
-cp f/device-ca.pem anchors/fdo-mfr/f.pem
-cp f/owner.pub.pem anchors/fdo-owner/f.pem
 
 # ---- the sweep ----
 # A faulted run costs little more than the tool's own start: its checks fork nothing.

@@ -26,14 +26,7 @@ AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 "$ALTROOT" mint mud --out mm >/dev/null
 "$ALTROOT" mint mud --out mm2 >/dev/null
 "$ALTROOT" mint fdo --out f >/dev/null
-mkdir -p anchors/devid-ca anchors/ldevid-ca anchors/mud-signer anchors/fdo-mfr anchors/fdo-owner
-cp -r m/anchors/. anchors/
-cp d/mfg-root-ca.pem anchors/devid-ca/d.pem
-cp mm/mfg-root-ca.pem anchors/devid-ca/mm.pem
-cp mm/mfg-root-ca.pem anchors/mud-signer/mm.pem
-cp d/domain-ca.pem anchors/ldevid-ca/d.pem
-cp f/device-ca.pem anchors/fdo-mfr/f.pem
-cp f/owner.pub.pem anchors/fdo-owner/f.pem
+minted_anchors
 A=(--anchors anchors --webpki none --json --timeout 5 --at "$AT")
 MATTER=(--matter-dac-key m/dac-key.pem --matter-dac m/dac.pem --matter-pai m/pai.pem --matter-cd m/cd.der)
 NOC=(--matter-noc-key m/noc-key.pem --matter-noc m/noc.tlv --matter-icac m/icac.tlv --matter-rcac m/rcac.tlv)

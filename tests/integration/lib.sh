@@ -105,6 +105,19 @@ issue() {
         -out "$1.pem" -extensions leaf -startdate "$3" -enddate "$4" -notext 2>/dev/null
 }
 
+# minted_anchors: anchors/ holding the roots of the PKIs `altroot mint` made in m (matter),
+# d (devid), mm (mud) and f (fdo), each under its anchor kind.
+minted_anchors() {
+    mkdir -p anchors/devid-ca anchors/ldevid-ca anchors/mud-signer anchors/fdo-mfr anchors/fdo-owner
+    cp -r m/anchors/. anchors/
+    cp d/mfg-root-ca.pem anchors/devid-ca/d.pem
+    cp mm/mfg-root-ca.pem anchors/devid-ca/mm.pem
+    cp mm/mfg-root-ca.pem anchors/mud-signer/mm.pem
+    cp d/domain-ca.pem anchors/ldevid-ca/d.pem
+    cp f/device-ca.pem anchors/fdo-mfr/f.pem
+    cp f/owner.pub.pem anchors/fdo-owner/f.pem
+}
+
 finish() {
     echo "$PASS passed, $FAIL failed"
     [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]

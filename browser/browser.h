@@ -75,6 +75,13 @@ typedef struct ab_browser {
     bool committed;            /* the current load committed (a failed load never does) */
     int loads;                 /* loads started, to bound reload loops */
     char *pinned;              /* owned: the pin file written in this run, or NULL */
+    /* When WebKit's TLS library failed the handshake itself (no certificate reached us), the
+     * device is judged over the browser's own connection (tls.c, "own connection"). */
+    char *engine_error;  /* owned: the engine's message, when the shown verdict came that way */
+    bool engine_blocked; /* altroot trusted it that way, but the engine cannot open the page */
+    unsigned judge_seq;  /* the judgement whose answer is still wanted */
+    int judging;         /* own-connection judgements running in worker threads */
+    bool closing;        /* the main loop has ended: answers are only counted */
     /* The headless check (NULL in interactive mode). */
     struct ab_headless *headless;
 } ab_browser;
@@ -135,6 +142,8 @@ bool ab_tls_setup(ab_browser *b);
 altroot_time ab_tls_time(const ab_browser *b);
 /* Open a URL (typed or given on the command line). */
 void ab_tls_open(ab_browser *b, const char *uri);
+/* At exit: wait for judgements still running in worker threads (they read b->store). */
+void ab_tls_drain(ab_browser *b);
 
 /* ---- headless.c ---- */
 

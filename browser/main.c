@@ -207,12 +207,14 @@ int main(int argc, char **argv)
         return AB_EXIT_USAGE;
     }
     rc = run(&b);
+    ab_tls_drain(&b);
     if (b.window != NULL)
         gtk_widget_destroy(b.window);
     g_clear_object(&b.context);
     altroot_verdict_clear(&b.verdict);
     g_free(b.unreachable);
     g_free(b.pinned);
+    g_free(b.engine_error);
     altroot_trust_store_free(b.store);
     return rc;
 }

@@ -95,11 +95,24 @@ void ab_page_show_blocked(ab_browser *b, const char *uri)
         put_attested(html, v);
     put_failures(html, v);
     put_certificate(html, v);
-    g_string_append(html, "<p class=\"note\">The browser blocked this page: there is no way to "
-                          "continue to it from here. If this is your device, add the authority "
-                          "that vouches for it (your local CA, fabric, owner key or domain CA) to "
-                          "your anchors folder and open the address again.</p></main></body>"
-                          "</html>");
+    if (b->engine_error != NULL) {
+        g_string_append(html, "<p class=\"note\">This browser's TLS library could not read the "
+                              "certificate (");
+        put_escaped(html, b->engine_error);
+        g_string_append(html, "), so altroot checked the device over its own connection. The "
+                              "page itself is never opened over that connection.</p>");
+    }
+    if (b->engine_blocked)
+        g_string_append(html, "<p class=\"note\">The browser blocked this page: there is no way "
+                              "to continue to it from here. Open it with a client whose TLS "
+                              "library reads the certificate, such as <code>altroot get</code>."
+                              "</p>");
+    else
+        g_string_append(html, "<p class=\"note\">The browser blocked this page: there is no way "
+                              "to continue to it from here. If this is your device, add the "
+                              "authority that vouches for it (your local CA, fabric, owner key or "
+                              "domain CA) to your anchors folder and open the address again.</p>");
+    g_string_append(html, "</main></body></html>");
     b->next_page = AB_PAGE_BLOCKED;
     webkit_web_view_load_alternate_html(b->view, html->str, uri, NULL);
     g_string_free(html, TRUE);

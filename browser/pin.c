@@ -23,6 +23,8 @@ char *ab_pin_unavailable(const ab_browser *b)
 {
     if (!b->has_verdict || b->verdict.decision != ALTROOT_DECISION_ATTESTED)
         return g_strdup("Only a genuine device that is not yet proven yours can be pinned.");
+    if (b->judging > 0) /* a worker thread still reads the trust store a pin would replace */
+        return g_strdup("The browser is still checking a device; pin once it has answered.");
     if (b->opt.anchors == NULL)
         return g_strdup("No --anchors folder to record pins in: start the browser with "
                         "--anchors DIR to pin devices.");

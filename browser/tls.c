@@ -4,6 +4,13 @@
  * user's anchors, and only for a `trusted` verdict allow exactly that leaf for that host and
  * reload (primary integration). Every HTTPS page that does load, also one WebKit trusted on its
  * own, is judged again from webkit_web_view_get_tls_info() and shown (secondary integration).
+ *
+ * When WebKit's TLS library fails the handshake itself, no certificate reaches us: GnuTLS, for
+ * one, refuses any certificate with an OID arc of 2^64 or more, which the evidence extension has
+ * (docs/evidence.md, "Interoperability"). The browser then judges the device over its own
+ * connection (altroot_connect, in a worker thread) with the same anchors, time and host, and
+ * shows that verdict. Nothing from that connection but the verdict is shown: the site itself is
+ * never loaded over it, so a device trusted that way is still blocked, with the reason.
  */
 #include <string.h>
 
@@ -17,6 +24,8 @@
 #define AB_MAX_RELOADS 4
 /* Pause before retrying a load WebKit failed with a leaf we had already allowed, per load. */
 #define AB_RETRY_DELAY_MS 150
+/* Connect and handshake, each, of the browser's own connection to a device. */
+#define AB_JUDGE_TIMEOUT_MS 10000
 
 altroot_time ab_tls_time(const ab_browser *b)
 {
@@ -112,6 +121,8 @@ static void evaluate(const ab_browser *b, const char *uri, GTlsCertificate *cert
 
 static void set_verdict(ab_browser *b, altroot_verdict *v)
 {
+    g_clear_pointer(&b->engine_error, g_free);
+    b->engine_blocked = false;
     altroot_verdict_clear(&b->verdict);
     b->verdict = *v; /* moved: `v` no longer owns its fields */
     altroot_verdict_init(v);
@@ -271,6 +282,113 @@ static void on_load_changed(WebKitWebView *view, WebKitLoadEvent event, gpointer
     }
 }
 
+/* ---- own connection: WebKit's TLS library gave up before any certificate reached us ---- */
+
+typedef struct ab_judgement {
+    ab_browser *b;
+    unsigned seq;
+    char *uri;
+    altroot_trust_store *store; /* borrowed: b->store, kept while b->judging > 0 */
+    altroot_time at;
+    altroot_verdict verdict;
+    altroot_err err;
+} ab_judgement;
+
+static void judgement_free(gpointer data)
+{
+    ab_judgement *j = data;
+    altroot_verdict_clear(&j->verdict);
+    g_free(j->uri);
+    g_free(j);
+}
+
+static void judge_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+    (void)source;
+    (void)cancel;
+    ab_judgement *j = data;
+    altroot_connect_options o = {.store = j->store, .at = j->at, .timeout_ms = AB_JUDGE_TIMEOUT_MS};
+    j->err = altroot_connect(j->uri, &o, &j->verdict);
+    g_task_return_boolean(task, TRUE);
+}
+
+/* The verdict of the own connection, as shown: the engine's failure is a warning; a trusted
+ * device is still blocked, because the engine cannot open the page. */
+static void show_judged(ab_browser *b, ab_judgement *j, const char *engine_error)
+{
+    altroot_verdict *v = &j->verdict;
+    altroot_err err = add_store_warnings(b, v);
+    if (err == ALTROOT_OK)
+        err = altroot_strlist_add(&v->warnings,
+                                  "the browser engine's TLS library refused the handshake; "
+                                  "altroot judged the device over its own connection");
+    bool blocked = err == ALTROOT_OK && v->decision == ALTROOT_DECISION_TRUSTED;
+    if (blocked) {
+        v->decision = ALTROOT_DECISION_UNTRUSTED;
+        err = altroot_set_string(&v->message,
+                                 "altroot verified this device, but the browser engine's TLS "
+                                 "library cannot read its certificate, so the page cannot be "
+                                 "opened here; an OpenSSL-based client (altroot get) can.");
+        if (err == ALTROOT_OK)
+            err = altroot_failures_add(&v->failures, ALTROOT_E_TLS_HANDSHAKE, "browser",
+                                       "the engine's TLS library: %s", engine_error);
+    }
+    if (err != ALTROOT_OK)
+        fail_closed(v, err);
+    set_verdict(b, v);
+    b->engine_error = g_strdup(engine_error);
+    b->engine_blocked = blocked;
+    schedule(b, j->uri, AB_PAGE_BLOCKED, 0);
+}
+
+static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
+{
+    (void)source;
+    char *engine_error = data;
+    ab_judgement *j = g_task_get_task_data(G_TASK(result));
+    ab_browser *b = j->b;
+    b->judging--;
+    if (b->closing || j->seq != b->judge_seq) {
+        g_debug("own connection to %s: answer no longer wanted", j->uri);
+    } else if (j->err != ALTROOT_OK) {
+        /* Not reached on our own connection either: the page is unreachable. */
+        char *why = g_strdup_printf("%s; altroot's own connection: %s (%s)", engine_error,
+                                    altroot_strerror(j->err), altroot_error_name(j->err));
+        b->has_verdict = false;
+        ab_page_show_unreachable(b, j->uri, why);
+        g_free(why);
+    } else {
+        g_debug("own connection to %s: altroot says %s", j->uri,
+                altroot_decision_name(j->verdict.decision));
+        show_judged(b, j, engine_error);
+    }
+    g_free(engine_error);
+}
+
+/* Judge the device at `uri` over the browser's own connection; the answer arrives in on_judged. */
+static void judge_own_connection(ab_browser *b, const char *uri, const char *engine_error)
+{
+    ab_judgement *j = g_new0(ab_judgement, 1);
+    j->b = b;
+    j->seq = ++b->judge_seq;
+    j->uri = g_strdup(uri);
+    j->store = b->store;
+    j->at = ab_tls_time(b);
+    altroot_verdict_init(&j->verdict);
+    GTask *task = g_task_new(NULL, NULL, on_judged, g_strdup(engine_error));
+    g_task_set_task_data(task, j, judgement_free);
+    b->judging++;
+    g_task_run_in_thread(task, judge_in_thread);
+    g_object_unref(task);
+}
+
+void ab_tls_drain(ab_browser *b)
+{
+    b->closing = true;
+    while (b->judging > 0)
+        g_main_context_iteration(NULL, TRUE);
+}
+
 static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent event, gchar *uri,
                                GError *error, gpointer data)
 {
@@ -292,6 +410,11 @@ static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent event, gchar
                      g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     if (cancelled && b->loads <= AB_MAX_RELOADS) {
         schedule(b, uri, AB_PAGE_SITE, AB_RETRY_DELAY_MS * (guint)b->loads);
+        return TRUE;
+    }
+    /* The engine's TLS library failed without handing us a certificate. */
+    if (error->domain == G_TLS_ERROR && g_str_has_prefix(uri, "https:")) {
+        judge_own_connection(b, uri, error->message);
         return TRUE;
     }
     b->has_verdict = false;
@@ -344,6 +467,7 @@ bool ab_tls_setup(ab_browser *b)
 
 void ab_tls_open(ab_browser *b, const char *uri)
 {
+    b->judge_seq++; /* an answer for the previous address is no longer wanted */
     b->loads = 0;
     b->next_page = AB_PAGE_SITE;
     webkit_web_view_load_uri(b->view, uri);

@@ -104,6 +104,9 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
         title = g_strdup_printf(b->page == AB_PAGE_SITE ? "Not verified: %s" : "Blocked: %s", host);
         describe_untrusted(v, t);
     }
+    if (b->engine_error != NULL)
+        g_string_append(t, "\nChecked over altroot's own connection: this browser's TLS library "
+                           "could not read the certificate.");
     gtk_label_set_text(GTK_LABEL(b->panel.title), title);
     gtk_label_set_text(GTK_LABEL(b->panel.text), t->str);
     update_pin_button(b, v->decision == ALTROOT_DECISION_ATTESTED);

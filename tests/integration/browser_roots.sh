@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# altroot-browser with an alternative root of trust, against `altroot serve` on loopback: a
-# Matter device serving its NOC chain (primary integration), trusted by your fabric under its
-# operational instance name.
+# altroot-browser with alternative roots of trust, against `altroot serve` on loopback:
+# - a Matter device serving its NOC chain (primary integration), trusted by your fabric under its
+#   operational instance name;
+# - devices whose leaf carries the evidence extension (secondary integration): an 802.1AR unit
+#   (attested, can be pinned), forged evidence (untrusted, no way on), and a Matter unit under
+#   your local CA (verified, but the engine cannot open it). WebKit's TLS library (GnuTLS) refuses
+#   these certificates in the handshake (docs/evidence.md, "Interoperability"), so the browser
+#   judges them over its own connection (docs/browser.md, "How the browser decides", step 3).
 # The instance name has no DNS: the browser runs in a private mount namespace whose /etc/hosts
 # maps it to 127.0.0.1 (nothing outside the test process sees it).
 ALTROOT=$1
@@ -65,10 +70,61 @@ expect_json "matter primary: trusted by ownership, the instance name bound" \
 expect_json "matter primary: the device page loaded, the panel says trusted" \
     '(.page_text|contains(env.SENTENCE)) and (.panel.title|startswith("Trusted"))'
 
-# Secondary integration (evidence in the certificate) cannot be shown in WebKitGTK yet: its TLS
-# library, GnuTLS (libtasn1), rejects any certificate holding an OID arc of 2^64 or more, and the
-# project's arc 2.25.69226542634484640648002627714631563288 is a 128-bit UUID. The handshake
-# fails before the browser sees the certificate ("ASN1 parser: Error in DER parsing"); see
-# docs/evidence.md, "Interoperability". OpenSSL clients (altroot connect/get, curl) are not
-# affected and are tested in tests/integration/evidence.sh.
+# ---- secondary integration: the evidence extension, judged over the browser's own connection ----
+printf '127.0.0.1 widget.home.arpa\n127.0.0.1 forged.home.arpa\n127.0.0.1 copied.home.arpa\n127.0.0.1 lamp.home.arpa\n' >> hosts
+"$ALTROOT" mint matter --out mbad --fault cd-signature >/dev/null || { not_ok "mint matter fault"; finish; exit 1; }
+MATTER=(--matter-dac-key m/dac-key.pem --matter-dac m/dac.pem --matter-pai m/pai.pem --matter-cd m/cd.der)
+own='.browser.own_connection==true and (.browser.engine_tls_error|length>0) and (.warnings|any(contains("own connection")))'
+blocked='.browser.page=="blocked" and .browser.page_controls==0 and (.page_text|contains(env.SENTENCE)|not)'
+root_is() { echo "(.roots[]|select(.root==\"$1\" and .mode==\"$2\")|.status==\"$3\")"; }
+
+# (2) An 802.1AR unit: genuine, not proven yours; the page stays closed until it is pinned.
+expect_exit "device cert: 802.1AR evidence" 0 -- "$ALTROOT" device cert --out s-devid \
+    --names widget.home.arpa --idevid-key dv/idevid.key.pem --idevid dv/idevid.pem --idevid-chain dv/chain.pem
+serve s-devid
+check devid-secondary 1 "https://widget.home.arpa:$PORT/index.html" --anchors anchors
+expect_json "802.1AR secondary: attested over the own connection" \
+    ".decision==\"attested\" and .rule==6 and $(root_is devid secondary verified) and $own"
+expect_json "802.1AR secondary: attested page, panel and an enabled pin button" \
+    "$blocked and (.panel.title|startswith(\"Genuine\")) and (.panel.text|contains(\"own connection\")) and (.page_text|contains(\"not proven to be yours\")) and .browser.pin_button.visible and .browser.pin_button.sensitive"
+# Pinned from the panel: the pin is written and the unit is trusted by rule 5, but the engine
+# still cannot read its certificate, so the page stays blocked and says why.
+check devid-secondary-pin 1 "https://widget.home.arpa:$PORT/index.html" --anchors anchors --headless-pin
+expect_json "802.1AR secondary, pinned: rule 5 verified, blocked by the engine only" \
+    "(.browser.pinned|type==\"string\") and .rule==5 and .name_binding.method==\"pin\" and ([.failures[].name]==[\"E_TLS_HANDSHAKE\"]) and $own and $blocked and (.page_text|contains(\"altroot get\"))"
+[ -n "$(ls anchors/pins 2>/dev/null)" ] && ok "the pin file is in anchors/pins" || not_ok "no pin file"
+
+# (3) Forged evidence: a CD signed by the wrong key, and evidence copied from another device.
+expect_exit "device cert: forged CD" 0 -- "$ALTROOT" device cert --out a-cd --names forged.home.arpa \
+    --matter-dac-key m/dac-key.pem --matter-dac m/dac.pem --matter-pai m/pai.pem --matter-cd mbad/cd.der
+serve a-cd
+check forged-evidence 1 "https://forged.home.arpa:$PORT/index.html" --anchors anchors
+expect_json "forged CD: untrusted by rule 1, blocked, no pin button" \
+    ".decision==\"untrusted\" and .rule==1 and $(root_is matter secondary failed) and ([.failures[].name]|index(\"E_EVIDENCE_ARTEFACT\")!=null) and $own and $blocked and (.browser.pin_button.visible|not) and (.panel.title|startswith(\"Blocked\"))"
+expect_exit "device cert: the matter unit" 0 -- "$ALTROOT" device cert --out s-matter \
+    --names lamp.home.arpa "${MATTER[@]}"
+expect_exit "device cert: its evidence copied" 0 -- "$ALTROOT" device cert --out a-copy \
+    --names copied.home.arpa --copy-evidence s-matter/cert.pem
+serve a-copy
+check copied-evidence 1 "https://copied.home.arpa:$PORT/index.html" --anchors anchors
+expect_json "copied evidence: untrusted by rule 1 (E_EVIDENCE_KEY_MISMATCH), blocked" \
+    ".decision==\"untrusted\" and .rule==1 and ([.failures[].name]|index(\"E_EVIDENCE_KEY_MISMATCH\")!=null) and $own and $blocked"
+
+# (4) Verified by altroot (your local CA binds the name, the evidence attests the maker), yet
+# still blocked: the engine cannot read the certificate, and the page is never opened over the
+# browser's own connection.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+    -days 30 -subj "/CN=Home CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -addext "nameConstraints=critical,permitted;DNS:home.arpa" 2>/dev/null || { not_ok "local CA"; finish; exit 1; }
+mkdir -p anchors/local-ca && cp ca.pem anchors/local-ca/home.pem
+sleep 1 # the CA's notBefore is this second
+expect_exit "device cert: matter evidence under the local CA" 0 -- "$ALTROOT" device cert \
+    --out s-ca --names lamp.home.arpa --ca-cert ca.pem --ca-key ca.key "${MATTER[@]}"
+serve s-ca
+expect_exit "altroot connect trusts it" 0 -- "$ALTROOT" connect --anchors anchors --webpki none \
+    --connect-to 127.0.0.1 "https://lamp.home.arpa:$PORT/"
+check verified-unopenable 1 "https://lamp.home.arpa:$PORT/index.html" --anchors anchors
+expect_json "verified but unopenable: blocked with E_TLS_HANDSHAKE, the roots still verified" \
+    ".decision==\"untrusted\" and $(root_is matter secondary verified) and ([.failures[].name]|index(\"E_TLS_HANDSHAKE\")!=null) and $own and $blocked and (.message|contains(\"cannot be opened here\"))"
 finish

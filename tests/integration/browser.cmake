@@ -1,3 +1,4 @@
 altroot_integration_test(browser browser.sh)
 altroot_integration_test(browser_roots browser_roots.sh)
 altroot_integration_test(browser_pin browser_pin.sh)
+altroot_integration_test(chromium chromium.sh)

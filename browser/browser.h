@@ -80,8 +80,10 @@ typedef struct ab_browser {
     char *engine_error;  /* owned: the engine's message, when the shown verdict came that way */
     bool engine_blocked; /* altroot trusted it that way, but the engine cannot open the page */
     unsigned judge_seq;  /* the judgement whose answer is still wanted */
-    int judging;         /* own-connection judgements running in worker threads */
-    bool closing;        /* the main loop has ended: answers are only counted */
+    bool checking;       /* that judgement is running: the panel says so */
+    int workers;         /* (atomic) worker threads still running an own connection */
+    GPtrArray *retired;  /* trust stores replaced by a pin while workers still read them */
+    bool closing;        /* the main loop has ended: no new judgements */
     /* The headless check (NULL in interactive mode). */
     struct ab_headless *headless;
 } ab_browser;
@@ -142,7 +144,10 @@ bool ab_tls_setup(ab_browser *b);
 altroot_time ab_tls_time(const ab_browser *b);
 /* Open a URL (typed or given on the command line). */
 void ab_tls_open(ab_browser *b, const char *uri);
-/* At exit: wait for judgements still running in worker threads (they read b->store). */
+/* A pin replaced the trust store: free the old one once no worker thread can read it. */
+void ab_tls_retire_store(ab_browser *b, altroot_trust_store *old);
+/* At exit: wait for the worker threads (bounded by their connect and handshake time-outs), then
+ * free the retired stores. */
 void ab_tls_drain(ab_browser *b);
 
 /* ---- headless.c ---- */

@@ -4,6 +4,7 @@
  *                 [--anchors DIR] [--webpki FILE|none] [--at TIME] [--timeout SEC]
  *                 [--headless-pin]
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,8 @@ static int run(ab_browser *b)
 int main(int argc, char **argv)
 {
     ab_browser b = {.opt = {.timeout_s = 30}};
+    /* A peer that resets a connection of the browser's own (tls.c) must not end the process. */
+    (void)signal(SIGPIPE, SIG_IGN);
     altroot_verdict_init(&b.verdict);
     int rc = parse_args(&b.opt, argc, argv);
     if (rc != 0)

@@ -96,8 +96,8 @@ void ab_page_show_blocked(ab_browser *b, const char *uri)
     put_failures(html, v);
     put_certificate(html, v);
     if (b->engine_error != NULL) {
-        g_string_append(html, "<p class=\"note\">This browser's TLS library could not read the "
-                              "certificate (");
+        g_string_append(html, "<p class=\"note\">This browser's TLS library failed the "
+                              "handshake (");
         put_escaped(html, b->engine_error);
         g_string_append(html, "), so altroot checked the device over its own connection. The "
                               "page itself is never opened over that connection.</p>");

@@ -23,8 +23,6 @@ char *ab_pin_unavailable(const ab_browser *b)
 {
     if (!b->has_verdict || b->verdict.decision != ALTROOT_DECISION_ATTESTED)
         return g_strdup("Only a genuine device that is not yet proven yours can be pinned.");
-    if (b->judging > 0) /* a worker thread still reads the trust store a pin would replace */
-        return g_strdup("The browser is still checking a device; pin once it has answered.");
     if (b->opt.anchors == NULL)
         return g_strdup("No --anchors folder to record pins in: start the browser with "
                         "--anchors DIR to pin devices.");
@@ -111,7 +109,7 @@ static bool reload_store(ab_browser *b)
         g_free(problems);
         return false;
     }
-    altroot_trust_store_free(b->store);
+    ab_tls_retire_store(b, b->store); /* a worker thread may still read it */
     b->store = store;
     return true;
 }

@@ -264,6 +264,8 @@ static void on_load_changed(WebKitWebView *view, WebKitLoadEvent event, gpointer
     ab_browser *b = data;
     g_debug("load event %d: %s", (int)event, webkit_web_view_get_uri(b->view));
     if (event == WEBKIT_LOAD_STARTED) {
+        b->judge_seq++; /* an answer for an earlier load is no longer wanted */
+        b->checking = false;
         b->tls_failure_handled = false;
         b->committed = false;
         b->loads++;
@@ -288,7 +290,8 @@ typedef struct ab_judgement {
     ab_browser *b;
     unsigned seq;
     char *uri;
-    altroot_trust_store *store; /* borrowed: b->store, kept while b->judging > 0 */
+    altroot_trust_store *store; /* borrowed: b->store, or kept in b->retired until the worker
+                                   count drops to 0 */
     altroot_time at;
     altroot_verdict verdict;
     altroot_err err;
@@ -309,6 +312,7 @@ static void judge_in_thread(GTask *task, gpointer source, gpointer data, GCancel
     ab_judgement *j = data;
     altroot_connect_options o = {.store = j->store, .at = j->at, .timeout_ms = AB_JUDGE_TIMEOUT_MS};
     j->err = altroot_connect(j->uri, &o, &j->verdict);
+    (void)g_atomic_int_dec_and_test(&j->b->workers); /* the store is no longer read */
     g_task_return_boolean(task, TRUE);
 }
 
@@ -327,7 +331,7 @@ static void show_judged(ab_browser *b, ab_judgement *j, const char *engine_error
         v->decision = ALTROOT_DECISION_UNTRUSTED;
         err = altroot_set_string(&v->message,
                                  "altroot verified this device, but the browser engine's TLS "
-                                 "library cannot read its certificate, so the page cannot be "
+                                 "library failed the handshake with it, so the page cannot be "
                                  "opened here; an OpenSSL-based client (altroot get) can.");
         if (err == ALTROOT_OK)
             err = altroot_failures_add(&v->failures, ALTROOT_E_TLS_HANDSHAKE, "browser",
@@ -347,7 +351,10 @@ static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
     char *engine_error = data;
     ab_judgement *j = g_task_get_task_data(G_TASK(result));
     ab_browser *b = j->b;
-    b->judging--;
+    if (g_atomic_int_get(&b->workers) == 0 && b->retired != NULL)
+        g_ptr_array_set_size(b->retired, 0);
+    if (j->seq == b->judge_seq)
+        b->checking = false;
     if (b->closing || j->seq != b->judge_seq) {
         g_debug("own connection to %s: answer no longer wanted", j->uri);
     } else if (j->err != ALTROOT_OK) {
@@ -377,16 +384,34 @@ static void judge_own_connection(ab_browser *b, const char *uri, const char *eng
     altroot_verdict_init(&j->verdict);
     GTask *task = g_task_new(NULL, NULL, on_judged, g_strdup(engine_error));
     g_task_set_task_data(task, j, judgement_free);
-    b->judging++;
+    g_atomic_int_inc(&b->workers);
+    b->checking = true;
+    ab_panel_update(b);
     g_task_run_in_thread(task, judge_in_thread);
     g_object_unref(task);
 }
 
+void ab_tls_retire_store(ab_browser *b, altroot_trust_store *old)
+{
+    if (g_atomic_int_get(&b->workers) == 0) {
+        altroot_trust_store_free(old);
+        return;
+    }
+    if (b->retired == NULL)
+        b->retired = g_ptr_array_new_with_free_func((GDestroyNotify)altroot_trust_store_free);
+    g_ptr_array_add(b->retired, old);
+}
+
+/* The main loop is not run here: nothing of the window may be touched any more. Answers still
+ * queued for it are dropped with the loop (their tasks are not freed: the process is ending). */
 void ab_tls_drain(ab_browser *b)
 {
     b->closing = true;
-    while (b->judging > 0)
-        g_main_context_iteration(NULL, TRUE);
+    while (g_atomic_int_get(&b->workers) > 0)
+        g_usleep(20000); /* 20 ms */
+    if (b->retired != NULL)
+        g_ptr_array_free(b->retired, TRUE);
+    b->retired = NULL;
 }
 
 static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent event, gchar *uri,
@@ -412,8 +437,8 @@ static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent event, gchar
         schedule(b, uri, AB_PAGE_SITE, AB_RETRY_DELAY_MS * (guint)b->loads);
         return TRUE;
     }
-    /* The engine's TLS library failed without handing us a certificate. */
-    if (error->domain == G_TLS_ERROR && g_str_has_prefix(uri, "https:")) {
+    /* The engine's TLS library failed the handshake without handing us a certificate. */
+    if (error->domain == G_TLS_ERROR && g_str_has_prefix(uri, "https:") && !b->closing) {
         judge_own_connection(b, uri, error->message);
         return TRUE;
     }
@@ -467,7 +492,6 @@ bool ab_tls_setup(ab_browser *b)
 
 void ab_tls_open(ab_browser *b, const char *uri)
 {
-    b->judge_seq++; /* an answer for the previous address is no longer wanted */
     b->loads = 0;
     b->next_page = AB_PAGE_SITE;
     webkit_web_view_load_uri(b->view, uri);

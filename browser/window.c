@@ -106,7 +106,7 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
     }
     if (b->engine_error != NULL)
         g_string_append(t, "\nChecked over altroot's own connection: this browser's TLS library "
-                           "could not read the certificate.");
+                           "failed the handshake.");
     gtk_label_set_text(GTK_LABEL(b->panel.title), title);
     gtk_label_set_text(GTK_LABEL(b->panel.text), t->str);
     update_pin_button(b, v->decision == ALTROOT_DECISION_ATTESTED);
@@ -116,6 +116,15 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
 
 void ab_panel_update(ab_browser *b)
 {
+    if (b->checking) {
+        update_pin_button(b, false);
+        set_look(b, "ab-neutral", "\u2026");
+        gtk_label_set_text(GTK_LABEL(b->panel.title), "Checking the device\u2026");
+        gtk_label_set_text(GTK_LABEL(b->panel.text),
+                           "This browser's TLS library failed the handshake; altroot is checking "
+                           "the device over its own connection.");
+        return;
+    }
     if (b->has_verdict && b->page != AB_PAGE_UNREACHABLE) {
         show_verdict(b, &b->verdict);
         return;

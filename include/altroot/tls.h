@@ -49,7 +49,8 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_eval_mode_parse(const char *t
 typedef struct altroot_connect_options {
     const altroot_trust_store *store;    /* borrowed; Web PKI and local-ca anchors */
     altroot_time at;                     /* verification time */
-    int timeout_ms;                      /* connect and handshake, each; <= 0 means 10 s */
+    int timeout_ms;                      /* the connect, and the whole handshake, each; <= 0
+                                            means 10 s */
     const char *connect_to;              /* borrowed; an address to connect to instead of resolving
                                             the URL's host, which is still the name verified and
                                             sent as SNI (like curl --connect-to); NULL: resolve */
@@ -94,14 +95,16 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_server_new(const altroot_
 ALTROOT_API void altroot_tls_server_free(altroot_tls_server *server);
 
 /* Server handshake on connected socket `fd` (borrowed; the caller closes it after
- * altroot_tls_free()). */
+ * altroot_tls_free()), finished within `timeout_ms` (<= 0: 10 s) or E_TIMEOUT. Later reads and
+ * writes each time out after `timeout_ms`. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_accept(altroot_tls_server *server, int fd,
                                                               int timeout_ms, altroot_tls **out);
 
 /* Client handshake on `fd` (borrowed). `sni` is the server name to send, or NULL (never an IP
  * literal: RFC 6066 3). The peer's chain is not judged here: callers verify it with an explicit
  * time through altroot_evaluate_chain(). The handshake itself still proves that the peer holds
- * the leaf's private key. Failures are described in `why` (may be NULL). */
+ * the leaf's private key. The whole handshake must finish within `timeout_ms` (<= 0: 10 s), or
+ * E_TIMEOUT. Failures are described in `why` (may be NULL). */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_connect(int fd, const char *sni,
                                                                int timeout_ms, altroot_tls **out,
                                                                altroot_failures *why);

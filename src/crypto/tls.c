@@ -1,9 +1,12 @@
 /* TLS sessions over caller-owned blocking sockets (OpenSSL libssl). */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -94,6 +97,59 @@ static altroot_err handshake_error(altroot_tls *t, int rc, altroot_failures *why
     return code;
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The whole handshake, within one deadline of `timeout_ms` (a socket's receive timeout alone
+ * restarts at every byte, so a peer sending one byte a second could hold it for ever). The
+ * socket is non-blocking during the handshake and gets its flags back afterwards; if it cannot
+ * be made non-blocking, the per-operation timeouts of set_timeouts() still apply. */
+static altroot_err handshake(altroot_tls *t, int fd, int timeout_ms, bool client,
+                             altroot_failures *why)
+{
+    if (timeout_ms <= 0)
+        timeout_ms = DEFAULT_TIMEOUT_MS;
+    int flags = fcntl(fd, F_GETFL);
+    bool polled = flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    altroot_err err = ALTROOT_OK;
+    ERR_clear_error();
+    for (;;) {
+        int rc = client ? SSL_connect(t->ssl) : SSL_accept(t->ssl);
+        if (rc == 1)
+            break;
+        int e = SSL_get_error(t->ssl, rc);
+        if (!polled || (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)) {
+            err = handshake_error(t, rc, why);
+            break;
+        }
+        int64_t left = deadline - monotonic_ms();
+        struct pollfd p = {.fd = fd, .events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT};
+        int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+        if (n < 0 && errno != EINTR) {
+            err = handshake_error(t, rc, why);
+            break;
+        }
+        if (n == 0) {
+            err = why == NULL ? ALTROOT_OK
+                              : altroot_failures_add(why, ALTROOT_E_TIMEOUT, "handshake",
+                                                     "the TLS handshake did not finish within "
+                                                     "%d ms",
+                                                     timeout_ms);
+            err = err != ALTROOT_OK ? err : ALTROOT_E_TIMEOUT;
+            break;
+        }
+    }
+    ERR_clear_error();
+    if (polled)
+        (void)fcntl(fd, F_SETFL, flags);
+    return err;
+}
+
 /* The chain is judged after the handshake by altroot's own verifier with an explicit time, so
  * OpenSSL's built-in verification (with the wall clock and its own store) is skipped. Possession
  * of the leaf key is still proved by the handshake's signature, which libssl always checks. */
@@ -153,10 +209,8 @@ altroot_err altroot_tls_connect(int fd, const char *sni, int timeout_ms, altroot
         altroot_tls_free(t);
         return ALTROOT_E_ARG;
     }
-    ERR_clear_error();
-    int rc = SSL_connect(t->ssl);
-    if (rc != 1) {
-        err = handshake_error(t, rc, why);
+    err = handshake(t, fd, timeout_ms, true, why);
+    if (err != ALTROOT_OK) {
         SSL_set_quiet_shutdown(t->ssl, 1);
         altroot_tls_free(t);
         return err;
@@ -210,10 +264,8 @@ altroot_err altroot_tls_accept(altroot_tls_server *server, int fd, int timeout_m
     ENSURE(server != NULL && fd >= 0 && out != NULL, ALTROOT_E_INTERNAL);
     altroot_tls *t = NULL;
     TRY(tls_new(server->ctx, fd, timeout_ms, &t));
-    ERR_clear_error();
-    int rc = SSL_accept(t->ssl);
-    if (rc != 1) {
-        altroot_err err = handshake_error(t, rc, NULL);
+    altroot_err err = handshake(t, fd, timeout_ms, false, NULL);
+    if (err != ALTROOT_OK) {
         SSL_set_quiet_shutdown(t->ssl, 1);
         altroot_tls_free(t);
         return err;

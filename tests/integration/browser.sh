@@ -139,6 +139,20 @@ expect_stderr "refused: E_CONNECT on stderr" "E_CONNECT"
 if [ -f "$WORK/out" ]; then not_ok "refused: a report was written"; else ok "refused: no report"; fi
 expect_rendering refused
 
+# (e) Plain HTTP at an https:// address: WebKit's TLS library fails the handshake, and the
+# browser's own connection finds no TLS: untrusted (E_NOT_TLS), exit 1, as `altroot connect`.
+python3 -u -m http.server --bind 127.0.0.1 0 --directory "$WORK/www" >"$WORK/http.log" 2>&1 &
+PIDS+=($!)
+HTTP_PORT=
+for _ in $(seq 1 100); do
+    HTTP_PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$WORK/http.log" | head -1)
+    [ -n "$HTTP_PORT" ] && break
+    sleep 0.05
+done
+check plain-http 1 "https://127.0.0.1:$HTTP_PORT/index.html" "${A[@]}"
+expect_json "plain http: untrusted with E_NOT_TLS, over the own connection, blocked" \
+    '.decision=="untrusted" and ([.failures[].name]|index("E_NOT_TLS")!=null) and .browser.own_connection and .browser.page=="blocked" and (.page_text|contains(env.SENTENCE)|not)'
+
 # The trust store fails closed, and usage errors exit 2 before any window opens.
 mkdir -p bad/local-ca && echo "not a certificate" > bad/local-ca/broken.pem
 check bad-store 2 "https://127.0.0.1:$PORT/index.html" --anchors bad

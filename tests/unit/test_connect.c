@@ -1,6 +1,7 @@
 /* altroot_connect end to end against in-process loopback servers. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +229,53 @@ static void refused_port_is_unreachable(void **state)
     altroot_verdict_clear(&v);
 }
 
+/* A peer that answers the ClientHello with a well-formed record header and then one byte every
+ * 100 ms: each byte comes well inside the timeout, so only a deadline on the whole handshake
+ * stops it (the 261 bytes take 26 s; a per-read timeout would end in a handshake error). */
+static void *dribble(void *arg)
+{
+    int lfd = *(int *)arg;
+    int c = accept(lfd, NULL, NULL);
+    if (c < 0)
+        return NULL;
+    char hello[2048];
+    (void)recv(c, hello, sizeof hello, 0);
+    static const unsigned char header[] = {0x16, 0x03, 0x03, 0x01, 0x00}; /* handshake, 256 B */
+    for (size_t i = 0; i < sizeof header + 256; i++) {
+        unsigned char byte = i < sizeof header ? header[i] : 0x02;
+        if (send(c, &byte, 1, MSG_NOSIGNAL) != 1)
+            break; /* the client gave up */
+        usleep(100 * 1000);
+    }
+    close(c);
+    return NULL;
+}
+
+static void dribbling_peer_meets_the_deadline(void **state)
+{
+    (void)state;
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(lfd, 1), 0);
+    assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+    pthread_t peer;
+    assert_int_equal(pthread_create(&peer, NULL, dribble, &lfd), 0);
+    char url[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%u/", (unsigned)ntohs(sa.sin_port));
+    altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = 1000};
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_int_equal(altroot_connect(url, &o, &v), ALTROOT_E_TIMEOUT);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_TIMEOUT));
+    assert_false(v.tls);
+    altroot_verdict_clear(&v);
+    assert_int_equal(pthread_join(peer, NULL), 0);
+    close(lfd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +286,7 @@ int main(void)
         cmocka_unit_test(ipv6_loopback),
         cmocka_unit_test(plain_http_is_class_0),
         cmocka_unit_test(refused_port_is_unreachable),
+        cmocka_unit_test(dribbling_peer_meets_the_deadline),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

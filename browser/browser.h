@@ -110,9 +110,10 @@ const char *ab_panel_text(const ab_browser *b);
 /* The first attested (or, with `owned`, ownership) fact of a proved root whose key is one of
  * `keys` (NULL-terminated); borrowed from `v`, or NULL. */
 const char *ab_describe_fact(const altroot_verdict *v, bool owned, const char *const *keys);
-/* Who made the device and which model, when a root proved it; borrowed, or NULL. */
-const char *ab_describe_maker(const altroot_verdict *v);
-const char *ab_describe_model(const altroot_verdict *v);
+/* Who made the device and which model, when a root proved it, in words (a name's
+ * organisation, an identifier with what it is); NULL when no root says. Caller frees (g_free). */
+char *ab_describe_maker(const altroot_verdict *v);
+char *ab_describe_model(const altroot_verdict *v);
 /* The root that proved ownership (its anchor vouches for the device), or NULL. */
 const altroot_root_result *ab_describe_owner_root(const altroot_verdict *v);
 /* One failure in plain words: "what failed (NAME) at WHERE: detail". Caller frees (g_free). */

@@ -69,11 +69,13 @@ static void put_certificate(GString *html, const altroot_verdict *v)
 
 static void put_attested(GString *html, const altroot_verdict *v)
 {
-    const char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
+    char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
     g_string_append(html, "<h2>What is known</h2><ul><li>Made by: ");
     put_escaped(html, maker != NULL ? maker : "a maker the anchors name");
     g_string_append(html, "</li><li>Model: ");
     put_escaped(html, model != NULL ? model : "not stated");
+    g_free(maker);
+    g_free(model);
     g_string_append(html,
                     "</li></ul><p class=\"note\">This is a genuine device of that maker, but "
                     "nothing proves that it is <b>yours</b> or that it is the name you typed: "

@@ -31,7 +31,7 @@ static void set_look(ab_browser *b, const char *cls, const char *icon)
 static void describe_trusted(const altroot_verdict *v, GString *t)
 {
     const altroot_root_result *owner = ab_describe_owner_root(v);
-    const char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
+    char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
     if (owner != NULL && owner->anchor_file != NULL)
         g_string_append_printf(t, "\nYour %s anchor: %s.", owner->root, owner->anchor_file);
     for (size_t i = 0; owner != NULL && i < owner->owned.count; i++)
@@ -40,6 +40,8 @@ static void describe_trusted(const altroot_verdict *v, GString *t)
     if (maker != NULL || model != NULL)
         g_string_append_printf(t, "\nMaker: %s. Model: %s.", maker != NULL ? maker : "unknown",
                                model != NULL ? model : "unknown");
+    g_free(maker);
+    g_free(model);
     if (v->name.bound)
         g_string_append_printf(t, "\nName %s bound by %s (%s).", v->name.name, v->name.method,
                                v->name.by != NULL ? v->name.by : "-");
@@ -47,9 +49,11 @@ static void describe_trusted(const altroot_verdict *v, GString *t)
 
 static void describe_attested(const altroot_verdict *v, GString *t)
 {
-    const char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
+    char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
     g_string_append_printf(t, "\nMaker: %s. Model: %s.", maker != NULL ? maker : "unknown",
                            model != NULL ? model : "unknown");
+    g_free(maker);
+    g_free(model);
     g_string_append(t, "\nGenuine, but not proven to be yours or to be the name you typed.");
 }
 
@@ -95,9 +99,12 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
         describe_trusted(v, t);
     } else if (v->decision == ALTROOT_DECISION_ATTESTED) {
         set_look(b, "ab-attested", "\u24d8");
-        const char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
-        title = g_strdup_printf("Genuine %s %s, not proven yours", maker != NULL ? maker : "device",
-                                model != NULL ? model : "");
+        char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
+        title =
+            g_strdup_printf("Genuine: %s%s%s, not proven yours", maker != NULL ? maker : "a device",
+                            model != NULL ? ", " : "", model != NULL ? model : "");
+        g_free(maker);
+        g_free(model);
         describe_attested(v, t);
     } else {
         set_look(b, "ab-untrusted", "\u2716");

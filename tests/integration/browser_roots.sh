@@ -86,7 +86,7 @@ check devid-secondary 1 "https://widget.home.arpa:$PORT/index.html" --anchors an
 expect_json "802.1AR secondary: attested over the own connection" \
     ".decision==\"attested\" and .rule==6 and $(root_is devid secondary verified) and $own"
 expect_json "802.1AR secondary: attested page, panel and an enabled pin button" \
-    "$blocked and (.panel.title|startswith(\"Genuine\")) and (.panel.text|contains(\"own connection\")) and (.page_text|contains(\"not proven to be yours\")) and .browser.pin_button.visible and .browser.pin_button.sensitive"
+    "$blocked and (.panel.title==\"Genuine: Example Widgets, hardware type 1.3.6.1.4.1.6715.10.1, not proven yours\") and (.panel.text|contains(\"own connection\")) and (.page_text|contains(\"not proven to be yours\")) and .browser.pin_button.visible and .browser.pin_button.sensitive"
 # Pinned from the panel: the pin is written and the unit is trusted by rule 5, but the engine
 # still cannot read its certificate, so the page stays blocked and says why.
 check devid-secondary-pin 1 "https://widget.home.arpa:$PORT/index.html" --anchors anchors --headless-pin
@@ -105,6 +105,10 @@ expect_exit "device cert: the matter unit" 0 -- "$ALTROOT" device cert --out s-m
     --names lamp.home.arpa "${MATTER[@]}"
 expect_exit "device cert: its evidence copied" 0 -- "$ALTROOT" device cert --out a-copy \
     --names copied.home.arpa --copy-evidence s-matter/cert.pem
+serve s-matter
+check matter-secondary 1 "https://lamp.home.arpa:$PORT/index.html" --anchors anchors
+expect_json "matter secondary: attested, the panel names vendor and product" \
+    ".decision==\"attested\" and $(root_is matter secondary verified) and $own and $blocked and (.panel.title|contains(\"Matter vendor 0xFFF1\") and contains(\"product 0x8000\")) and (.page_text|contains(\"Matter vendor 0xFFF1\"))"
 serve a-copy
 check copied-evidence 1 "https://copied.home.arpa:$PORT/index.html" --anchors anchors
 expect_json "copied evidence: untrusted by rule 1 (E_EVIDENCE_KEY_MISMATCH), blocked" \

@@ -24,17 +24,6 @@ export SENTENCE="The widget in the hall is switched on."
 mkdir -p www && printf '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Widget</title></head><body style="margin:0;font-family:sans-serif"><h1 style="margin:16px">Widget</h1><p style="margin:16px">%s</p><div style="height:520px;background:linear-gradient(90deg,#1e6fd9,#f2a900,#2e9e44)"></div></body></html>' "$SENTENCE" > www/index.html
 printf '127.0.0.1 localhost\n127.0.0.1 %s\n' "$NAME" > hosts
 
-# serve DIR: `altroot serve` with DIR/cert.pem and DIR/key.pem; sets PORT.
-serve() {
-    rm -f "$1/port"
-    "$ALTROOT" serve --cert "$1/cert.pem" --key "$1/key.pem" --root www --listen 127.0.0.1:0 \
-        --port-file "$1/port" >"$1/serve.log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 1 100); do [ -s "$1/port" ] && break; sleep 0.05; done
-    PORT=$(cat "$1/port" 2>/dev/null)
-    [ -n "$PORT" ] || { not_ok "serve $1 did not start: $(cat "$1/serve.log")"; finish; exit 1; }
-}
-
 # check NAME CODE URL [browser options...]: a headless check inside a namespace with our hosts;
 # with RO_PINS=1 the namespace sees anchors/pins read-only. The report goes to $WORK/out.
 check() {

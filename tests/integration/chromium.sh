@@ -19,17 +19,6 @@ cd "$WORK" || exit 1
 export SENTENCE="The porch lamp is on."
 mkdir -p www && printf '<!DOCTYPE html><html><body><p id="s">%s</p></body></html>' "$SENTENCE" > www/index.html
 
-# serve DIR: `altroot serve` with DIR/cert.pem and DIR/key.pem; sets PORT.
-serve() {
-    rm -f "$1/port"
-    "$ALTROOT" serve --cert "$1/cert.pem" --key "$1/key.pem" --root www --listen 127.0.0.1:0 \
-        --port-file "$1/port" >"$1/serve.log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 1 100); do [ -s "$1/port" ] && break; sleep 0.05; done
-    PORT=$(cat "$1/port" 2>/dev/null)
-    [ -n "$PORT" ] || { not_ok "serve $1 did not start: $(cat "$1/serve.log")"; finish; exit 1; }
-}
-
 # chrome NAME HOME URL [flags...]: headless Chromium's DOM of URL into NAME.dom (its log in
 # NAME.log), with HOME (and so its NSS database) and a fresh profile.
 chrome() {

@@ -118,6 +118,18 @@ minted_anchors() {
     cp f/owner.pub.pem anchors/fdo-owner/f.pem
 }
 
+# serve DIR: `altroot serve` ($ALTROOT) of the folder www/ on a loopback port, with DIR/cert.pem
+# and DIR/key.pem; sets PORT (its log is DIR/serve.log).
+serve() {
+    rm -f "$1/port"
+    "$ALTROOT" serve --cert "$1/cert.pem" --key "$1/key.pem" --root www --listen 127.0.0.1:0 \
+        --port-file "$1/port" >"$1/serve.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 1 100); do [ -s "$1/port" ] && break; sleep 0.05; done
+    PORT=$(cat "$1/port" 2>/dev/null)
+    [ -n "$PORT" ] || { not_ok "serve $1 did not start: $(cat "$1/serve.log")"; finish; exit 1; }
+}
+
 finish() {
     echo "$PASS passed, $FAIL failed"
     [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]

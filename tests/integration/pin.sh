@@ -22,7 +22,7 @@ matter() { # DIR: the Matter credentials of mint DIR
     echo --matter-dac-key "$1/dac-key.pem" --matter-dac "$1/dac.pem" --matter-pai "$1/pai.pem" --matter-cd "$1/cd.der"
 }
 device() { "$ALTROOT" device cert --names 127.0.0.1 "$@" >/dev/null; }
-serve() { # DIR: serve DIR/cert.pem with stock openssl; sets URL
+s_serve() { # DIR: serve DIR/cert.pem with stock openssl; sets URL
     start_s_server 127.0.0.1 "$1/cert.pem" "$1/key.pem"
     URL="https://127.0.0.1:$PORT/"
 }
@@ -34,7 +34,7 @@ judge() {
 
 # shellcheck disable=SC2046
 device --out unit1 $(matter m)
-serve unit1
+s_serve unit1
 judge "before pinning: attested" 1 '.rule==6 and .name_binding.pin==null'
 MATTER_ID=$(jq -r '.roots[]|select(.root=="matter")|.identity' "$WORK/out")
 DAC_ID="spki-sha256:$(openssl x509 -in m/dac.pem -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-64)"
@@ -59,17 +59,17 @@ grep -q "^Pin: .*this device" "$WORK/out" && ok "text report: Pin line" || not_o
 # The same unit with a new TLS key: the pin is on the DAC, not on the TLS key.
 # shellcheck disable=SC2046
 device --out unit1-renewed $(matter m)
-serve unit1-renewed
+s_serve unit1-renewed
 judge "same unit, new TLS key: still trusted" 0 '.rule==5'
 
 # Another unit at the pinned name: attested on its own, refused here.
 # shellcheck disable=SC2046
 device --out unit2 $(matter m2)
-serve unit2
+s_serve unit2
 judge "another Matter unit at the pinned name: rule 2" 1 \
     '.rule==2 and ([.failures[].name]|index("E_PIN_MISMATCH")!=null) and (.name_binding.pin.matched|not) and .certificate_class.lifted_to==4'
 device --out devid --idevid-key d/idevid.key.pem --idevid d/idevid.pem --idevid-chain d/chain.pem
-serve devid
+s_serve devid
 judge "an 802.1AR device at the pinned name: rule 2" 1 '.rule==2'
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout plain.key \
     -out plain.pem -days 2 -subj "/CN=impostor" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
@@ -81,7 +81,7 @@ expect_exit "nothing to pin on a self-signed device" 1 -- "$ALTROOT" pin "${A[@]
 expect_stderr "E_PIN_NOTHING" "E_PIN_NOTHING"
 
 # Changing one's mind: --replace, then --remove.
-serve unit2
+s_serve unit2
 expect_exit "pin another unit without --replace" 1 -- "$ALTROOT" pin "${A[@]}" --yes "$URL"
 expect_stderr "E_PIN_EXISTS" "E_PIN_EXISTS"
 expect_exit "pin --replace" 0 -- "$ALTROOT" pin "${A[@]}" --yes --replace "$URL"

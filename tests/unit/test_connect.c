@@ -203,16 +203,23 @@ static void plain_http_is_class_0(void **state)
     altroot_verdict_clear(&v);
 }
 
+/* A TCP socket bound to a free loopback port, whose address goes to *sa. */
+static int bound_loopback_socket(struct sockaddr_in *sa)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    *sa = (struct sockaddr_in){.sin_family = AF_INET};
+    sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof *sa;
+    assert_int_equal(bind(fd, (struct sockaddr *)sa, sizeof *sa), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)sa, &len), 0);
+    return fd;
+}
+
 static void refused_port_is_unreachable(void **state)
 {
     (void)state;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-    close(fd); /* nobody listens there now */
+    struct sockaddr_in sa;
+    close(bound_loopback_socket(&sa)); /* nobody listens there now */
     char url[64];
     snprintf(url, sizeof url, "https://127.0.0.1:%u/", (unsigned)ntohs(sa.sin_port));
     altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = 2000};
@@ -254,13 +261,9 @@ static void *dribble(void *arg)
 static void dribbling_peer_meets_the_deadline(void **state)
 {
     (void)state;
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    struct sockaddr_in sa;
+    int lfd = bound_loopback_socket(&sa);
     assert_int_equal(listen(lfd, 1), 0);
-    assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
     pthread_t peer;
     assert_int_equal(pthread_create(&peer, NULL, dribble, &lfd), 0);
     char url[64];

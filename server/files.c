@@ -1,8 +1,11 @@
 /*
  * Static files under --root. The request parser already refuses "..", ".", NUL, control bytes
  * and encoded slashes; here the final path is resolved with realpath() (every symlink followed)
- * and must still lie under the root, so a symlink that points outside is not served either.
+ * and must still lie under the root, so a symlink that points outside is not served either. The
+ * resolved path is then opened from the root one component at a time, following no symlink, so
+ * a directory swapped for a symlink after realpath() cannot lead out of the root.
  */
+#define _GNU_SOURCE /* O_PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -68,6 +71,39 @@ static altroot_err resolve(const char *root, const char *base, const char *path,
     return ALTROOT_OK;
 }
 
+int srv_open_beneath(const char *root, const char *real)
+{
+    size_t n = strlen(root);
+    if (!contained(root, real)) {
+        errno = ENOENT;
+        return -1;
+    }
+    const char *rel = real + n;
+    while (*rel == '/')
+        rel++;
+    int dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    while (dir >= 0) {
+        const char *slash = strchr(rel, '/');
+        size_t len = slash != NULL ? (size_t)(slash - rel) : strlen(rel);
+        char part[NAME_MAX + 1];
+        if (len == 0 || len > NAME_MAX) {
+            (void)close(dir);
+            errno = ENOENT;
+            return -1;
+        }
+        memcpy(part, rel, len);
+        part[len] = '\0';
+        int flags = slash != NULL ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK | O_NOCTTY;
+        int next = openat(dir, part, flags | O_NOFOLLOW | O_CLOEXEC);
+        (void)close(dir);
+        if (next < 0 || slash == NULL)
+            return next;
+        dir = next;
+        rel = slash + 1;
+    }
+    return -1;
+}
+
 altroot_err srv_file_open(const char *root, const char *path, int *fd, uint64_t *size,
                           const char **content_type)
 {
@@ -82,9 +118,9 @@ altroot_err srv_file_open(const char *root, const char *path, int *fd, uint64_t 
         memcpy(dir, real, sizeof dir);
         TRY(resolve(root, dir, "/", "index.html", real));
     }
-    /* The resolved path holds no symlink; O_NOFOLLOW keeps a last-moment swap of the final
-     * component from being followed, and fstat() judges what was actually opened. */
-    int f = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    /* The resolved path holds no symlink, and none is followed while it is opened; fstat()
+     * judges what was actually opened. */
+    int f = srv_open_beneath(root, real);
     ENSURE(f >= 0, ALTROOT_E_NOT_FOUND);
     if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
         (void)close(f);

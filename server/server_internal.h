@@ -83,6 +83,11 @@ ALTROOT_MUST_CHECK altroot_err status_page(const conn *c, bool json, altroot_byt
  * path): E_NOT_FOUND unless it resolves, without leaving `root`, to a readable regular file. */
 ALTROOT_MUST_CHECK altroot_err srv_file_open(const char *root, const char *path, int *fd,
                                              uint64_t *size, const char **content_type);
+/* Open `real`, a symlink-free path under `root` (both real paths), from the root one component
+ * at a time without following any symlink: directories with O_PATH, the file read-only and
+ * non-blocking. Returns the descriptor, or -1 with errno (ELOOP when a component is a symlink,
+ * ENOENT when `real` is not under `root`). */
+int srv_open_beneath(const char *root, const char *real);
 
 /* Append formatted text (at most 1024 bytes per call). */
 ALTROOT_MUST_CHECK altroot_err srv_appendf(altroot_bytes *out, const char *fmt, ...)

@@ -133,7 +133,9 @@ typedef struct altroot_verifier_config {
     const altroot_trust_store *store;    /* borrowed; must outlive every connection made */
     altroot_time at;                     /* verification time; 0 means the system clock */
     const char *host;                    /* borrowed; the name or address asked for, or NULL to use
-                                            the SNI name the client sends */
+                                            the SNI name the client sends. With neither, no name
+                                            is checked, so nothing is trusted (rule 7,
+                                            E_NAME_MISMATCH, for a Web PKI chain) */
     struct altroot_verdict_cache *cache; /* borrowed, may be NULL: reuse verdicts for repeat
                                             handshakes with the same device */
 } altroot_verifier_config;

@@ -102,7 +102,11 @@ static int verify_hook(X509_STORE_CTX *sctx, void *arg)
         *h->sink = *v;
         altroot_verdict_init(v);
     }
-    if (!OSSL_OK(SSL_set_ex_data(ssl, ssl_idx, v)))
+    /* A renegotiation judges again: the verdict of the earlier handshake is replaced. */
+    altroot_verdict *earlier = SSL_get_ex_data(ssl, ssl_idx);
+    if (OSSL_OK(SSL_set_ex_data(ssl, ssl_idx, v)))
+        v = earlier;
+    if (v != NULL)
         free_verdict(NULL, v, NULL, 0, 0, NULL);
     X509_STORE_CTX_set_error(sctx, ok ? X509_V_OK : X509_V_ERR_APPLICATION_VERIFICATION);
     return ok;

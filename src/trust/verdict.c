@@ -348,6 +348,20 @@ static altroot_err name_names_another(altroot_verdict *v, bool key_hash, bool at
     return ALTROOT_OK;
 }
 
+/* Rule 7 with no failure of its own says "nothing establishes trust", and why each root that
+ * did not verify stood aside. */
+static altroot_err explain_rule7(altroot_verdict *v)
+{
+    bool all_verified = v->root_count > 0;
+    for (size_t i = 0; i < v->root_count; i++)
+        all_verified = all_verified && v->roots[i].status == ALTROOT_ROOT_VERIFIED;
+    if (v->rule == 7 && first_failed(v, false) == NULL && !all_verified) {
+        TRY(altroot_failures_add(&v->failures, ALTROOT_E_NOT_TRUSTED, NULL, NULL));
+        TRY(gather_failures(v, true));
+    }
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_verdict_decide(altroot_verdict *v)
 {
     ENSURE(v != NULL, ALTROOT_E_INTERNAL);
@@ -383,7 +397,9 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         snprintf(msg, sizeof msg, "Secure connection to %s, vouched for by %s (%s).",
                  v->name.name != NULL ? v->name.name : "this device",
                  owner->anchor != NULL ? owner->anchor : "an anchor you hold", owner->root);
-    } else if (webpki != NULL && webpki->status == ALTROOT_ROOT_VERIFIED) {
+    } else if (webpki != NULL && webpki->status == ALTROOT_ROOT_VERIFIED && v->name.bound) {
+        /* The Web PKI vouches for names only: a chain checked against no name proves nothing
+         * about the peer (a client that sends no SNI and names no host). */
         set_rule(v, ALTROOT_DECISION_TRUSTED, 4);
         snprintf(msg, sizeof msg, "Secure connection to %s (Web PKI).",
                  v->name.name != NULL ? v->name.name : "this site");
@@ -401,6 +417,13 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
                                    : "A genuine %s device (%s), but nothing proves it is yours or "
                                      "the one you asked for. You can pin it.",
                  root_label(attest->root), who);
+    } else if (webpki != NULL && webpki->status == ALTROOT_ROOT_VERIFIED) {
+        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
+        TRY(altroot_failures_add(&v->failures, ALTROOT_E_NAME_MISMATCH, "name",
+                                 "no host name was checked against the certificate"));
+        snprintf(msg, sizeof msg,
+                 "The certificate chains to the Web PKI, but no host name was checked against "
+                 "it, so it proves nothing about this peer.");
     } else if (owner != NULL) {
         /* Ownership without a bound name: yours, but perhaps not the device at this name. */
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
@@ -413,12 +436,6 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
         TRY(message_by_class(v, msg, sizeof msg));
     }
-    bool all_verified = v->root_count > 0;
-    for (size_t i = 0; i < v->root_count; i++)
-        all_verified = all_verified && v->roots[i].status == ALTROOT_ROOT_VERIFIED;
-    if (v->rule == 7 && first_failed(v, false) == NULL && !all_verified) {
-        TRY(altroot_failures_add(&v->failures, ALTROOT_E_NOT_TRUSTED, NULL, NULL));
-        TRY(gather_failures(v, true));
-    }
+    TRY(explain_rule7(v));
     return altroot_set_string(&v->message, msg);
 }

@@ -129,6 +129,32 @@ static void curl_untrusted_device_is_not_read(void **state)
     altroot_tls_server_free(srv);
 }
 
+/* One handshake of a plain OpenSSL client with the SSL_CTX hook (`host` and `sni` may be NULL);
+ * returns SSL_connect's result, the verdict taken into *v and OpenSSL's verify result. */
+static int hook_handshake(const altroot_trust_store *store, uint16_t port, const char *host,
+                          const char *sni, altroot_verdict *v, long *verify_result)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    altroot_verifier_config cfg = {.store = store, .at = NOW, .host = host};
+    assert_ok(altroot_ssl_ctx_install(ctx, &cfg));
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+    sa.sin_addr.s_addr = htonl(0x7f000001);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    if (sni != NULL)
+        SSL_set_tlsext_host_name(ssl, sni);
+    int rc = SSL_connect(ssl);
+    assert_ok(altroot_ssl_take_verdict(ssl, v));
+    assert_int_equal(altroot_ssl_take_verdict(ssl, v), ALTROOT_E_NOT_FOUND);
+    *verify_result = SSL_get_verify_result(ssl);
+    SSL_free(ssl);
+    close(fd);
+    SSL_CTX_free(ctx);
+    return rc;
+}
+
 /* The same decision through a plain OpenSSL client with the SSL_CTX hook. */
 static void ssl_ctx_hook_decides_the_handshake(void **state)
 {
@@ -139,37 +165,58 @@ static void ssl_ctx_hook_decides_the_handshake(void **state)
     for (int i = 0; i < 2; i++) {
         loopback lb;
         assert_ok(loopback_start(&lb, servers[i], "x", AF_INET));
-        SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-        altroot_verifier_config cfg = {.store = g_store, .at = NOW, .host = "localhost"};
-        assert_ok(altroot_ssl_ctx_install(ctx, &cfg));
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(lb.port)};
-        sa.sin_addr.s_addr = htonl(0x7f000001);
-        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-        SSL *ssl = SSL_new(ctx);
-        SSL_set_fd(ssl, fd);
-        SSL_set_tlsext_host_name(ssl, "localhost");
-        int rc = SSL_connect(ssl);
         altroot_verdict v;
         altroot_verdict_init(&v);
-        assert_ok(altroot_ssl_take_verdict(ssl, &v));
-        assert_int_equal(altroot_ssl_take_verdict(ssl, &v), ALTROOT_E_NOT_FOUND);
+        long verify = 0;
+        int rc = hook_handshake(g_store, lb.port, "localhost", "localhost", &v, &verify);
         if (i == 0) {
             assert_int_equal(rc, 1);
             assert_int_equal(v.decision, ALTROOT_DECISION_TRUSTED);
         } else {
             assert_int_not_equal(rc, 1);
             assert_int_equal(v.decision, ALTROOT_DECISION_UNTRUSTED);
-            assert_int_equal(SSL_get_verify_result(ssl), X509_V_ERR_APPLICATION_VERIFICATION);
+            assert_int_equal(verify, X509_V_ERR_APPLICATION_VERIFICATION);
         }
         altroot_verdict_clear(&v);
-        SSL_free(ssl);
-        close(fd);
-        SSL_CTX_free(ctx);
         loopback_stop(&lb);
     }
     altroot_tls_server_free(good);
     altroot_tls_server_free(bad);
+}
+
+/* With no host configured and no SNI sent, no name is checked: a chain valid under the Web PKI
+ * then proves nothing about the peer, and the handshake fails (rule 7, E_NAME_MISMATCH). */
+static void ssl_ctx_hook_without_a_name_trusts_nothing(void **state)
+{
+    (void)state;
+    altroot_trust_options o = {NULL, ""};
+    altroot_trust_store *webpki = NULL;
+    altroot_bytes ca = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_trust_store_load(&o, &webpki));
+    assert_ok(altroot_bytes_read_file(&ca, testutil_data("tls/local-ca.pem"), 1 << 16));
+    assert_ok(
+        altroot_trust_store_add(webpki, ALTROOT_ANCHOR_WEBPKI, "public", altroot_bytes_span(&ca)));
+    altroot_bytes_clear(&ca);
+    altroot_tls_server *srv = server("tls/leaf.pem", "tls/leaf.key");
+    loopback lb;
+    assert_ok(loopback_start(&lb, srv, "x", AF_INET));
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    long verify = 0;
+    assert_int_equal(hook_handshake(webpki, lb.port, "localhost", NULL, &v, &verify), 1);
+    assert_int_equal(v.decision, ALTROOT_DECISION_TRUSTED);
+    assert_int_equal(v.rule, 4);
+    altroot_verdict_clear(&v);
+    altroot_verdict_init(&v);
+    assert_int_not_equal(hook_handshake(webpki, lb.port, NULL, NULL, &v, &verify), 1);
+    assert_int_equal(v.decision, ALTROOT_DECISION_UNTRUSTED);
+    assert_int_equal(v.rule, 7);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_NAME_MISMATCH));
+    assert_int_equal(verify, X509_V_ERR_APPLICATION_VERIFICATION);
+    altroot_verdict_clear(&v);
+    loopback_stop(&lb);
+    altroot_tls_server_free(srv);
+    altroot_trust_store_free(webpki);
 }
 
 int main(void)
@@ -178,6 +225,7 @@ int main(void)
         cmocka_unit_test(curl_trusted_device_is_read),
         cmocka_unit_test(curl_untrusted_device_is_not_read),
         cmocka_unit_test(ssl_ctx_hook_decides_the_handshake),
+        cmocka_unit_test(ssl_ctx_hook_without_a_name_trusts_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

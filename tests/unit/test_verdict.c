@@ -83,6 +83,13 @@ static void rule4_webpki(void **state)
     bind(&v, "san-dns");
     decide(&v, ALTROOT_DECISION_TRUSTED, 4);
     altroot_verdict_clear(&v);
+    /* A chain checked against no name (no host, no SNI) is not rule 4. */
+    altroot_verdict_init(&v);
+    root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 7);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_NAME_MISMATCH));
+    assert_non_null(strstr(v.message, "no host name"));
+    altroot_verdict_clear(&v);
 }
 
 static void rules5_and_6_attestation_with_and_without_pin(void **state)

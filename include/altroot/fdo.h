@@ -162,12 +162,16 @@ typedef struct altroot_fdo_result {
     bool device_chain_ok; /* each device certificate is signed by the next */
     bool hmac_checked, hmac_ok;
     bool owner_checked;   /* fdo-owner anchors were configured */
-    bool ownership;       /* the final owner is an fdo-owner anchor (and everything verified) */
+    bool ownership;       /* verified, rooted, and the final owner is an fdo-owner anchor */
     bool mfr_checked;     /* fdo-mfr anchors were configured */
     bool mfr_key_trusted; /* OVPubKey is an fdo-mfr key or chains to an fdo-mfr certificate */
-    bool device_chain_trusted;   /* OVDevCertChain validates to an fdo-mfr certificate at `at` */
-    bool attestation;            /* verified, and the manufacturer or device chain is anchored */
-    int owner_anchor;            /* index among fdo-owner keys (then certificates), or -1 */
+    bool mfr_signed;      /* ... and signed entry 0, whose hash covers the header */
+    bool rooted;          /* the chain of owners starts where the user trusts it: mfr_signed, or
+                             the header HMAC was checked with the device secret */
+    bool device_chain_trusted; /* OVDevCertChain validates to an fdo-mfr certificate at `at` */
+    bool attestation;          /* verified, and: the device chain is trusted, or OVPubKey is and the
+                                  header is authentic (it signed entry 0, or the HMAC was checked) */
+    int owner_anchor;          /* index among fdo-owner keys (then certificates), or -1 */
     char owner_anchor_desc[256]; /* subject or "key <sha256 prefix>" of the matched anchor */
     char mfr_anchor_desc[256];
     unsigned quirks;                   /* ALTROOT_FDO_QUIRK_* seen */

@@ -137,6 +137,29 @@ static altroot_err run_checks(fdo_run *r)
     return r->err;
 }
 
+/* What a third party may conclude (docs/fdo.md, "Ownership and attestation"). Anyone can write
+ * a voucher from a key of their own to yours, so the chain of owners means something only from
+ * a start the user trusts: entry 0 signed by an fdo-mfr key (its hash covers the header, E4),
+ * or the device's HMAC over the header. The manufacturer key in a header that nobody signed
+ * proves nothing; a device chain under fdo-mfr attests on its own. */
+static altroot_err decide_roots(altroot_fdo_result *out)
+{
+    size_t entries = out->voucher != NULL ? out->voucher->entry_count : 0;
+    bool header_ok = out->hmac_checked && out->hmac_ok;
+    out->mfr_signed = out->mfr_key_trusted && entries > 0;
+    out->rooted = out->mfr_signed || header_ok;
+    out->ownership = out->verified && out->owner_anchor >= 0 && out->rooted;
+    out->attestation = out->verified && ((out->mfr_key_trusted && (entries > 0 || header_ok)) ||
+                                         out->device_chain_trusted);
+    if (out->verified && out->owner_anchor >= 0 && !out->rooted)
+        TRY(altroot_strlist_add(&out->notes,
+                                "the final owner is your fdo-owner key, but the voucher starts "
+                                "neither at an fdo-mfr key that signed its first entry nor at a "
+                                "checked HMAC: anyone can write such a voucher, so it proves no "
+                                "ownership"));
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_fdo_verify(altroot_span data, size_t index, const altroot_fdo_verify_params *p,
                                altroot_fdo_result *out)
 {
@@ -163,9 +186,10 @@ altroot_err altroot_fdo_verify(altroot_span data, size_t index, const altroot_fd
         return err;
     }
     out->verified = out->decoded && out->failures.count == 0;
-    out->ownership = out->verified && out->owner_anchor >= 0;
-    out->attestation = out->verified && (out->mfr_key_trusted || out->device_chain_trusted);
-    return ALTROOT_OK;
+    err = decide_roots(out);
+    if (err != ALTROOT_OK)
+        altroot_fdo_result_clear(out);
+    return err;
 }
 
 void altroot_fdo_result_clear(altroot_fdo_result *r)

@@ -115,6 +115,7 @@ minted_anchors() {
     cp mm/mfg-root-ca.pem anchors/mud-signer/mm.pem
     cp d/domain-ca.pem anchors/ldevid-ca/d.pem
     cp f/device-ca.pem anchors/fdo-mfr/f.pem
+    cp f/mfr.pub.pem anchors/fdo-mfr/f-voucher-key.pem
     cp f/owner.pub.pem anchors/fdo-owner/f.pem
 }
 

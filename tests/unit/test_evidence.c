@@ -174,6 +174,9 @@ static void mint_fdo(void)
     altroot_bytes_clear(&v0);
     add_cert(ALTROOT_ANCHOR_FDO_MFR, F.fdo_ca);
     altroot_bytes spki = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_key_spki_der(F.mfr_key, &spki)); /* the chain of owners starts here */
+    add_der(ALTROOT_ANCHOR_FDO_MFR, altroot_bytes_span(&spki));
+    altroot_bytes_clear(&spki);
     assert_ok(altroot_key_spki_der(F.owner_key, &spki));
     add_der(ALTROOT_ANCHOR_FDO_OWNER, altroot_bytes_span(&spki));
     altroot_bytes_clear(&spki);

@@ -103,18 +103,22 @@ static altroot_err extend_with(altroot_bytes *v, const altroot_key *owner, const
     return ALTROOT_OK;
 }
 
+static void add_key_anchor(altroot_trust_store *s, altroot_anchor_kind kind, const altroot_key *k)
+{
+    altroot_bytes spki = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_key_spki_der(k, &spki));
+    assert_ok(altroot_trust_store_add(s, kind, "key", altroot_bytes_span(&spki)));
+    altroot_bytes_clear(&spki);
+}
+
 static altroot_trust_store *store_with(altroot_anchor_kind kind, const altroot_key *k,
                                        const altroot_cert *c)
 {
     altroot_trust_options o = {NULL, ""};
     altroot_trust_store *s = NULL;
     assert_ok(altroot_trust_store_load(&o, &s));
-    if (k != NULL) {
-        altroot_bytes spki = ALTROOT_BYTES_INIT;
-        assert_ok(altroot_key_spki_der(k, &spki));
-        assert_ok(altroot_trust_store_add(s, kind, "key", altroot_bytes_span(&spki)));
-        altroot_bytes_clear(&spki);
-    }
+    if (k != NULL)
+        add_key_anchor(s, kind, k);
     if (c != NULL)
         assert_ok(altroot_trust_store_add(s, kind, "cert", altroot_cert_der(c)));
     return s;
@@ -265,8 +269,16 @@ static void owner_encodings(void **state)
         assert_ok(extend_with(&v, p.mfr, o, &ep));
         altroot_trust_store *s = store_with(ALTROOT_ANCHOR_FDO_OWNER, o, NULL);
         altroot_fdo_result r;
+        /* The final owner is yours, but nothing you trust starts the chain: anyone can write
+         * a voucher from a key of their own to yours. */
         verify(altroot_bytes_span(&v), s, (altroot_span){NULL, 0}, &r);
-        assert_true(r.verified && r.ownership);
+        assert_true(r.verified && r.owner_anchor >= 0 && !r.rooted && !r.ownership);
+        assert_non_null(strstr(r.notes.items[r.notes.count - 1], "proves no ownership"));
+        altroot_fdo_result_clear(&r);
+        /* From the manufacturer's key, which signed entry 0: yours. */
+        add_key_anchor(s, ALTROOT_ANCHOR_FDO_MFR, p.mfr);
+        verify(altroot_bytes_span(&v), s, (altroot_span){NULL, 0}, &r);
+        assert_true(r.verified && r.mfr_signed && r.rooted && r.ownership);
         assert_int_equal(r.voucher->entries[0].owner.enc, enc);
         altroot_fdo_result_clear(&r);
         altroot_trust_store_free(s);
@@ -335,9 +347,14 @@ static void header_hmac_chain_and_manufacturer(void **state)
     verify(altroot_bytes_span(&v), ca, (altroot_span){NULL, 0}, &r);
     assert_true(r.verified && r.attestation && r.device_chain_trusted && !r.mfr_key_trusted);
     altroot_fdo_result_clear(&r);
+    /* The manufacturer key alone: the voucher has no entry, so nobody signed its header (the
+     * device chain in it could be anyone's); with the device's HMAC the header is authentic. */
     altroot_trust_store *mk = store_with(ALTROOT_ANCHOR_FDO_MFR, p.mfr, NULL);
     verify(altroot_bytes_span(&v), mk, (altroot_span){NULL, 0}, &r);
-    assert_true(r.verified && r.attestation && r.mfr_key_trusted);
+    assert_true(r.verified && r.mfr_key_trusted && !r.mfr_signed && !r.attestation);
+    altroot_fdo_result_clear(&r);
+    verify(altroot_bytes_span(&v), mk, (altroot_span){SECRET, 48}, &r);
+    assert_true(r.verified && r.mfr_key_trusted && r.rooted && r.attestation);
     altroot_fdo_result_clear(&r);
     altroot_trust_store *st = store_with(ALTROOT_ANCHOR_FDO_MFR, p.dev_key, NULL);
     verify(altroot_bytes_span(&v), st, (altroot_span){NULL, 0}, &r);

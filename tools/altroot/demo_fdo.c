@@ -34,12 +34,19 @@ altroot_err demo_fdo_make(altroot_time at, demo_fdo **out)
 
 altroot_err demo_fdo_write_anchors(const demo_fdo *f, const char *anchors)
 {
-    altroot_bytes owner = ALTROOT_BYTES_INIT;
-    TRY(altroot_key_spki_der(f->pki.owner, &owner));
-    bool ok = demo_write_anchor_cert(anchors, "fdo-mfr", "device-ca.pem", f->pki.ca) &&
+    /* The manufacturer's voucher key as well as its device CA: a chain of owners counts only
+     * from a manufacturer key you hold (docs/fdo.md, "Ownership and attestation"). */
+    altroot_bytes owner = ALTROOT_BYTES_INIT, mfr = ALTROOT_BYTES_INIT;
+    altroot_err err = altroot_key_spki_der(f->pki.owner, &owner);
+    if (err == ALTROOT_OK)
+        err = altroot_key_spki_der(f->pki.mfr, &mfr);
+    bool ok = err == ALTROOT_OK &&
+              demo_write_anchor_cert(anchors, "fdo-mfr", "device-ca.pem", f->pki.ca) &&
+              demo_write_anchor(anchors, "fdo-mfr", "voucher-key.der", mfr.ptr, mfr.len) &&
               demo_write_anchor(anchors, "fdo-owner", "owner.der", owner.ptr, owner.len);
     altroot_bytes_clear(&owner);
-    return ok ? ALTROOT_OK : ALTROOT_E_IO;
+    altroot_bytes_clear(&mfr);
+    return err != ALTROOT_OK ? err : ok ? ALTROOT_OK : ALTROOT_E_IO;
 }
 
 /* Primary: the owner key issues the device's TLS certificate for the name. */

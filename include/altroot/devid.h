@@ -66,6 +66,10 @@ typedef struct altroot_devid_params {
     const altroot_certs *chain;       /* borrowed, may be NULL: intermediates, any order */
     const altroot_trust_store *store; /* borrowed: devid-ca and ldevid-ca anchors */
     altroot_time at;                  /* verification time */
+    /* Which anchors to try: ALTROOT_DEVID_NONE (0) both kinds, IDEVID only devid-ca, LDEVID only
+     * ldevid-ca. With no anchor of the kinds tried, the failure is E_NO_ANCHORS (absence is not
+     * tampering); otherwise a chain that reaches none is E_DEVID_CHAIN. */
+    altroot_devid_kind expect;
     /* Accept known deviations with a warning (docs/devid-mud.md): a UTF8String MASA URL is
      * used, a HardwareModuleName hwSerialNum tagged [4] IMPLICIT is decoded. Default strict. */
     bool lenient;

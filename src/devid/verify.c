@@ -73,30 +73,36 @@ static altroot_err check_chain(const altroot_devid_params *p, altroot_cert *leaf
     altroot_chain_result idc = {.anchor_index = -1}, ldc = {.anchor_index = -1};
     bool reached = false;
     *chain_ok = false;
+    bool want_id = p->expect != ALTROOT_DEVID_LDEVID, want_ld = p->expect != ALTROOT_DEVID_IDEVID;
     TRY_GOTO(build_presented(p, leaf, &presented));
-    TRY_GOTO(try_kind(p, presented, ALTROOT_ANCHOR_DEVID_CA, r, &idc, &reached));
+    if (want_id)
+        TRY_GOTO(try_kind(p, presented, ALTROOT_ANCHOR_DEVID_CA, r, &idc, &reached));
     if (reached) {
         r->kind = ALTROOT_DEVID_IDEVID;
         *chain_ok = idc.verified;
         TRY_GOTO(altroot_failures_extend(&r->failures, &idc.failures, "devid-ca "));
         goto out;
     }
-    TRY_GOTO(try_kind(p, presented, ALTROOT_ANCHOR_LDEVID_CA, r, &ldc, &reached));
+    if (want_ld)
+        TRY_GOTO(try_kind(p, presented, ALTROOT_ANCHOR_LDEVID_CA, r, &ldc, &reached));
     if (reached) {
         r->kind = ALTROOT_DEVID_LDEVID;
         *chain_ok = ldc.verified;
         TRY_GOTO(altroot_failures_extend(&r->failures, &ldc.failures, "ldevid-ca "));
         goto out;
     }
-    bool none =
-        altroot_certs_count(altroot_trust_store_certs(p->store, ALTROOT_ANCHOR_DEVID_CA)) +
-            altroot_certs_count(altroot_trust_store_certs(p->store, ALTROOT_ANCHOR_LDEVID_CA)) ==
-        0;
+    size_t tried =
+        (want_id ? altroot_certs_count(altroot_trust_store_certs(p->store, ALTROOT_ANCHOR_DEVID_CA))
+                 : 0) +
+        (want_ld
+             ? altroot_certs_count(altroot_trust_store_certs(p->store, ALTROOT_ANCHOR_LDEVID_CA))
+             : 0);
+    bool none = tried == 0;
     TRY_GOTO(altroot_failures_extend(&r->failures, &idc.failures, "devid-ca "));
     TRY_GOTO(altroot_failures_extend(&r->failures, &ldc.failures, "ldevid-ca "));
     TRY_GOTO(altroot_failures_add(&r->failures, none ? ALTROOT_E_NO_ANCHORS : ALTROOT_E_DEVID_CHAIN,
                                   "devid", "%s",
-                                  none ? "no devid-ca or ldevid-ca anchors are configured"
+                                  none ? "no anchors of the kind this DevID needs are configured"
                                        : "no path to a devid-ca or ldevid-ca anchor by signature"));
 out:
     altroot_chain_result_clear(&idc);

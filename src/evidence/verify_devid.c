@@ -49,14 +49,18 @@ static altroot_err check_identity(altroot_root_result *r, const altroot_evidence
 
 /* Verify one DevID chain and the binding its key signed. */
 static altroot_err devid_and_binding(evd_ctx *c, const altroot_span *ders, size_t n,
-                                     altroot_span binding, const char *where,
-                                     altroot_devid_result *res, altroot_evidence_claims *cl,
-                                     bool *decoded, altroot_root_result *r)
+                                     altroot_devid_kind kind, altroot_span binding,
+                                     const char *where, altroot_devid_result *res,
+                                     altroot_evidence_claims *cl, bool *decoded,
+                                     altroot_root_result *r)
 {
     altroot_certs *rest = NULL;
     altroot_key *key = NULL;
     altroot_err err = load_chain(ders, n, &rest);
-    altroot_devid_params p = {.cert = ders[0], .chain = rest, .store = c->store, .at = c->at};
+    /* Each DevID against its own anchor kind: an IDevID with no devid-ca, or an LDevID with no
+     * ldevid-ca, is absent evidence (E_NO_ANCHORS), not tampering. */
+    altroot_devid_params p = {
+        .cert = ders[0], .chain = rest, .store = c->store, .at = c->at, .expect = kind};
     if (err == ALTROOT_OK)
         err = altroot_devid_verify(&p, res);
     /* The certificate as the verifier parsed it (NULL when it did not parse: no device key). */
@@ -112,19 +116,22 @@ static altroot_err ldevid_owned(evd_ctx *c, altroot_root_result *r, const altroo
 static altroot_err ldevid(evd_ctx *c, const altroot_evidence_devid *e, altroot_root_result *r,
                           const altroot_devid_info *id, const altroot_voucher_result *vr)
 {
+    /* Like a NOC chain under a fabric you do not hold: with no ldevid-ca anchor the LDevID can
+     * prove nothing to you, which is no failure of the device (a warning says so). */
+    if (altroot_certs_count(altroot_trust_store_certs(c->store, ALTROOT_ANCHOR_LDEVID_CA)) == 0)
+        return altroot_strlist_addf(&c->v->warnings,
+                                    "The device's LDevID was not checked: you hold no ldevid-ca "
+                                    "anchors, so ownership is not proved.");
     altroot_devid_result res;
     altroot_evidence_claims cl;
     bool decoded = false;
     memset(&res, 0, sizeof res);
     size_t before = r->failures.count;
-    altroot_err err = devid_and_binding(c, e->ldevid, e->ldevid_count, e->ldevid_binding,
-                                        "evidence.devid.ldevid-binding", &res, &cl, &decoded, r);
+    altroot_err err =
+        devid_and_binding(c, e->ldevid, e->ldevid_count, ALTROOT_DEVID_LDEVID, e->ldevid_binding,
+                          "evidence.devid.ldevid-binding", &res, &cl, &decoded, r);
     if (err == ALTROOT_OK)
         err = altroot_failures_extend(&r->failures, &res.failures, "evidence.devid.ldevid");
-    if (err == ALTROOT_OK && res.verified && res.kind != ALTROOT_DEVID_LDEVID)
-        err =
-            altroot_failures_add(&r->failures, ALTROOT_E_EVIDENCE_ARTEFACT, "evidence.devid.ldevid",
-                                 "%s", "the LDevID chains to a devid-ca, not an ldevid-ca anchor");
     if (err == ALTROOT_OK && decoded)
         err = check_identity(r, &cl, id, "evidence.devid.ldevid-binding");
     bool ok = false;
@@ -142,12 +149,8 @@ static altroot_err idevid(evd_ctx *c, const altroot_evidence_devid *e, altroot_r
 {
     altroot_evidence_claims cl;
     bool decoded = false;
-    TRY(devid_and_binding(c, e->idevid, e->idevid_count, e->binding, "evidence.devid.binding", res,
-                          &cl, &decoded, r));
-    if (res->kind == ALTROOT_DEVID_LDEVID)
-        return altroot_failures_add(&r->failures, ALTROOT_E_EVIDENCE_ARTEFACT,
-                                    "evidence.devid.idevid", "%s",
-                                    "the IDevID chains to an ldevid-ca, not a devid-ca anchor");
+    TRY(devid_and_binding(c, e->idevid, e->idevid_count, ALTROOT_DEVID_IDEVID, e->binding,
+                          "evidence.devid.binding", res, &cl, &decoded, r));
     /* Attestation facts and the IDevID's own failures, as `altroot verify devid` reports them. */
     TRY(altroot_devid_to_root(res, r));
     if (decoded)

@@ -415,6 +415,44 @@ static void devid_evidence_with_ldevid_binds_san(void **state)
     altroot_verdict_clear(&v);
 }
 
+/* Each DevID is judged against its own anchor kind: a user who holds only ldevid-ca anchors, or
+ * only devid-ca anchors, sees the other DevID as absent (E_NO_ANCHORS), never as forged. */
+static void devid_anchor_kinds_are_separate(void **state)
+{
+    (void)state;
+    altroot_device_creds c = devid_creds(true, false);
+    altroot_device_cert_params p = params();
+    altroot_certs *chain = NULL;
+    altroot_key *key = NULL;
+    assert_ok(altroot_device_cert_build(&c, &p, &chain, &key));
+    for (int only_ldevid = 0; only_ldevid < 2; only_ldevid++) {
+        altroot_trust_options o = {NULL, ""};
+        altroot_trust_store *s = NULL;
+        assert_ok(altroot_trust_store_load(&o, &s));
+        assert_ok(altroot_trust_store_add(
+            s, only_ldevid ? ALTROOT_ANCHOR_LDEVID_CA : ALTROOT_ANCHOR_DEVID_CA, "only",
+            altroot_cert_der(only_ldevid ? F.dom : F.root)));
+        altroot_verdict v;
+        altroot_verdict_init(&v);
+        assert_ok(altroot_evaluate_chain(chain, "device.home.arpa", s, NOW, &v));
+        const altroot_root_result *r = root(&v, "devid");
+        assert_false(r->evidence && r->status == ALTROOT_ROOT_FAILED);
+        assert_int_not_equal(v.rule, 1);
+        assert_false(altroot_failures_has(&r->failures, ALTROOT_E_DEVID_CHAIN));
+        if (only_ldevid) { /* the IDevID is absent evidence */
+            assert_true(altroot_failures_has(&r->failures, ALTROOT_E_NO_ANCHORS));
+        } else { /* the IDevID attests; the LDevID proves nothing to this user */
+            assert_int_equal(v.rule, 6);
+            assert_true(r->attestation && !r->ownership);
+            assert_non_null(strstr(v.warnings.items[v.warnings.count - 1], "LDevID"));
+        }
+        altroot_verdict_clear(&v);
+        altroot_trust_store_free(s);
+    }
+    altroot_certs_free(chain);
+    altroot_key_free(key);
+}
+
 static void mud_alone_attests_nothing(void **state)
 {
     (void)state;
@@ -933,6 +971,7 @@ int main(void)
         cmocka_unit_test(matter_noc_evidence_proves_ownership_and_binds_instance_name),
         cmocka_unit_test(fdo_evidence_proves_attestation_and_ownership),
         cmocka_unit_test(devid_evidence_with_ldevid_binds_san),
+        cmocka_unit_test(devid_anchor_kinds_are_separate),
         cmocka_unit_test(mud_alone_attests_nothing),
         cmocka_unit_test(binding_to_another_key_fails_every_root),
         cmocka_unit_test(expired_and_future_bindings_fail),

@@ -70,6 +70,27 @@ static char *dup_lower(const char *s, size_t n)
     return d;
 }
 
+/* The WHATWG URL standard's "ends in a number": a host whose last label is digits, or 0x and
+ * hex digits, is an IPv4 address in some form (127.1, 0x7f000001, 017700000001) that resolvers
+ * turn into an address. Only the dotted-quad form is taken as an address; the others are
+ * refused rather than judged as names while another address is reached. */
+static bool ends_in_number(const char *h, size_t n)
+{
+    size_t start = n;
+    while (start > 0 && h[start - 1] != '.')
+        start--;
+    const char *label = h + start;
+    size_t len = n - start;
+    bool hex = len >= 2 && label[0] == '0' && (label[1] == 'x' || label[1] == 'X');
+    size_t i = hex ? 2 : 0;
+    if (len == 0)
+        return false;
+    for (; i < len; i++)
+        if (hex ? !isxdigit((unsigned char)label[i]) : !isdigit((unsigned char)label[i]))
+            return false;
+    return true;
+}
+
 /* authority = host [ ":" port ]; host = IP-literal / IPv4address / reg-name */
 static altroot_err parse_authority(const char *a, size_t n, altroot_url *u)
 {
@@ -101,12 +122,15 @@ static altroot_err parse_authority(const char *a, size_t n, altroot_url *u)
             return ALTROOT_E_URL;
         }
         u->host_is_ip = true;
-    } else if (inet_pton(AF_INET, h, addr) == 1) {
-        u->host_is_ip = true;
     } else {
         if (hlen > 1 && h[hlen - 1] == '.')
-            h[--hlen] = '\0'; /* the absolute form names the same host */
-        altroot_err err = check_dns_name(h, hlen);
+            h[--hlen] = '\0'; /* the absolute form names the same host (or address) */
+        if (inet_pton(AF_INET, h, addr) == 1) {
+            u->host_is_ip = true;
+            u->host = h;
+            return ALTROOT_OK;
+        }
+        altroot_err err = ends_in_number(h, hlen) ? ALTROOT_E_URL : check_dns_name(h, hlen);
         if (err != ALTROOT_OK) {
             altroot_free(h);
             return err;

@@ -146,6 +146,8 @@ typedef struct altroot_fdo_verify_params {
     altroot_span hmac_secret;         /* borrowed; the device's HMAC secret, or empty */
     bool reject_wrapped_x5chain;      /* refuse the fdo-rs bstr-wrapped X5CHAIN (go-fdo's
                                          reading); default: accept and report */
+    bool raw_only; /* the bytes must be the voucher's CBOR as issued (as evidence carries it);
+                      PEM text is then E_FDO_MALFORMED */
 } altroot_fdo_verify_params;
 
 /* What verification found, per entry. */

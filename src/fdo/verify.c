@@ -167,8 +167,15 @@ altroot_err altroot_fdo_verify(altroot_span data, size_t index, const altroot_fd
     memset(out, 0, sizeof *out);
     out->owner_anchor = -1;
     char detail[160];
-    altroot_err err = fdo_voucher_decode_ex(data, index, !p->reject_wrapped_x5chain, &out->voucher,
-                                            detail, sizeof detail);
+    altroot_err err = ALTROOT_OK;
+    detail[0] = '\0';
+    if (p->raw_only && data.len > 0 && !fdo_is_raw_cbor(data)) {
+        err = ALTROOT_E_FDO_MALFORMED;
+        snprintf(detail, sizeof detail, "not the voucher's CBOR bytes (PEM or other text)");
+    } else {
+        err = fdo_voucher_decode_ex(data, index, !p->reject_wrapped_x5chain, &out->voucher, detail,
+                                    sizeof detail);
+    }
     if (err == ALTROOT_E_NOMEM) {
         altroot_fdo_result_clear(out);
         return err;

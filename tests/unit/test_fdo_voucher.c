@@ -246,6 +246,33 @@ static void key_type_and_signer(void **state)
     pki_free(&p);
 }
 
+/* raw_only (as evidence carries vouchers): the CBOR verifies, the same voucher as PEM does not. */
+static void raw_only_refuses_pem(void **state)
+{
+    (void)state;
+    pki p;
+    pki_make(&p, ALTROOT_KEY_EC_P384);
+    altroot_bytes v = ALTROOT_BYTES_INIT, pem = ALTROOT_BYTES_INIT;
+    mint(&p, &v);
+    assert_ok(altroot_fdo_voucher_to_pem(altroot_bytes_span(&v), &pem));
+    altroot_fdo_result r;
+    altroot_fdo_verify_params vp = {.at = AT, .raw_only = true};
+    assert_ok(altroot_fdo_verify(altroot_bytes_span(&v), 0, &vp, &r));
+    assert_true(r.verified);
+    altroot_fdo_result_clear(&r);
+    assert_ok(altroot_fdo_verify(altroot_bytes_span(&pem), 0, &vp, &r));
+    assert_false(r.decoded || r.verified);
+    assert_true(altroot_failures_has(&r.failures, ALTROOT_E_FDO_MALFORMED));
+    altroot_fdo_result_clear(&r);
+    vp.raw_only = false; /* the offline verifier reads PEM */
+    assert_ok(altroot_fdo_verify(altroot_bytes_span(&pem), 0, &vp, &r));
+    assert_true(r.verified);
+    altroot_fdo_result_clear(&r);
+    altroot_bytes_clear(&pem);
+    altroot_bytes_clear(&v);
+    pki_free(&p);
+}
+
 /* K2/K3: next owners in COSEKEY and X5CHAIN encodings verify and are the owner. */
 static void owner_encodings(void **state)
 {
@@ -620,6 +647,7 @@ int main(void)
         cmocka_unit_test(each_entry_fault_is_rejected),
         cmocka_unit_test(key_type_and_signer),
         cmocka_unit_test(owner_encodings),
+        cmocka_unit_test(raw_only_refuses_pem),
         cmocka_unit_test(rsa_vouchers),
         cmocka_unit_test(header_hmac_chain_and_manufacturer),
         cmocka_unit_test(header_rules),

@@ -148,6 +148,9 @@ typedef struct altroot_fdo_verify_params {
                                          reading); default: accept and report */
     bool raw_only; /* the bytes must be the voucher's CBOR as issued (as evidence carries it);
                       PEM text is then E_FDO_MALFORMED */
+    bool other_owner_is_note; /* a final owner that is none of the fdo-owner keys is a note, not
+                                 E_FDO_OWNER_MISMATCH: the voucher may still attest (evidence:
+                                 a device someone else owns is not a forgery) */
 } altroot_fdo_verify_params;
 
 /* What verification found, per entry. */

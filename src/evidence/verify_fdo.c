@@ -60,7 +60,10 @@ altroot_err evd_verify_fdo(evd_ctx *c, const altroot_evidence_fdo *e)
     altroot_root_result *r = NULL;
     TRY(altroot_verdict_add_root(c->v, "fdo", ALTROOT_MODE_SECONDARY, &r));
     /* Evidence carries the voucher as its CBOR bytes as issued (docs/evidence.md), never PEM. */
-    altroot_fdo_verify_params p = {.store = c->store, .at = c->at, .raw_only = true};
+    /* A voucher to an owner you are not is another person's device, not a forgery: it proves no
+     * ownership to you (a warning), as a NOC chain under a fabric you do not hold. */
+    altroot_fdo_verify_params p = {
+        .store = c->store, .at = c->at, .raw_only = true, .other_owner_is_note = true};
     altroot_fdo_result res;
     altroot_err err = altroot_fdo_verify(e->voucher, 0, &p, &res);
     if (err != ALTROOT_OK) {

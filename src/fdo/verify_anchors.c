@@ -80,7 +80,10 @@ static void check_owner(fdo_run *r)
         char desc[64], detail[128];
         key_desc(r, o->final_owner, desc, sizeof desc);
         snprintf(detail, sizeof detail, "final owner is %s, not an fdo-owner key", desc);
-        fdo_fail(r, ALTROOT_E_FDO_OWNER_MISMATCH, "owner", detail);
+        if (r->p->other_owner_is_note)
+            fdo_note(r, detail);
+        else
+            fdo_fail(r, ALTROOT_E_FDO_OWNER_MISMATCH, "owner", detail);
     }
 }
 

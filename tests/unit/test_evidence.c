@@ -385,6 +385,42 @@ static void fdo_evidence_proves_attestation_and_ownership(void **state)
     altroot_verdict_clear(&v);
 }
 
+/* A device whose voucher names an owner other than yours is someone else's device: attested,
+ * with a warning, never "forged" (as a NOC chain under a fabric you do not hold). */
+static void fdo_evidence_of_another_owner_attests(void **state)
+{
+    (void)state;
+    altroot_device_creds c = fdo_creds();
+    altroot_device_cert_params p = params();
+    altroot_certs *chain = NULL;
+    altroot_key *key = NULL;
+    assert_ok(altroot_device_cert_build(&c, &p, &chain, &key));
+    altroot_trust_options o = {NULL, ""};
+    altroot_trust_store *s = NULL;
+    altroot_bytes spki = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_trust_store_load(&o, &s));
+    assert_ok(altroot_trust_store_add(s, ALTROOT_ANCHOR_FDO_MFR, "ca", altroot_cert_der(F.fdo_ca)));
+    assert_ok(altroot_key_spki_der(F.owner2_key, &spki));
+    assert_ok(
+        altroot_trust_store_add(s, ALTROOT_ANCHOR_FDO_OWNER, "mine", altroot_bytes_span(&spki)));
+    altroot_bytes_clear(&spki);
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(chain, "device.home.arpa", s, NOW, &v));
+    const altroot_root_result *r = root(&v, "fdo");
+    assert_int_equal(r->status, ALTROOT_ROOT_VERIFIED);
+    assert_true(r->attestation && !r->ownership);
+    assert_int_equal(v.rule, 6);
+    bool warned = false;
+    for (size_t i = 0; i < v.warnings.count; i++)
+        warned = warned || strstr(v.warnings.items[i], "not an fdo-owner key") != NULL;
+    assert_true(warned);
+    altroot_verdict_clear(&v);
+    altroot_trust_store_free(s);
+    altroot_certs_free(chain);
+    altroot_key_free(key);
+}
+
 static void devid_evidence_with_ldevid_binds_san(void **state)
 {
     (void)state;
@@ -972,6 +1008,7 @@ int main(void)
         cmocka_unit_test(fdo_evidence_proves_attestation_and_ownership),
         cmocka_unit_test(devid_evidence_with_ldevid_binds_san),
         cmocka_unit_test(devid_anchor_kinds_are_separate),
+        cmocka_unit_test(fdo_evidence_of_another_owner_attests),
         cmocka_unit_test(mud_alone_attests_nothing),
         cmocka_unit_test(binding_to_another_key_fails_every_root),
         cmocka_unit_test(expired_and_future_bindings_fail),

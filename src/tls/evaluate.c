@@ -136,6 +136,25 @@ static altroot_err apply_key_hash_name(altroot_verdict *v, const altroot_cert *l
     return altroot_set_string(&v->name.by, "tls-key");
 }
 
+/* An alternative root binds the name only if, in the end, it verified with ownership: a root
+ * decides its status after its parts (attestation, ownership, voucher), so a binding made by a
+ * part of a root that later failed is withdrawn here. */
+static altroot_err keep_binding_of_owners(altroot_verdict *v)
+{
+    if (!v->name.bound || v->name.by == NULL || strcmp(v->name.by, "webpki") == 0 ||
+        strcmp(v->name.by, "local-ca") == 0)
+        return ALTROOT_OK;
+    for (size_t i = 0; i < v->root_count; i++)
+        if (strcmp(v->roots[i].root, v->name.by) == 0 && v->roots[i].ownership &&
+            v->roots[i].status == ALTROOT_ROOT_VERIFIED)
+            return ALTROOT_OK;
+    v->name.bound = false;
+    TRY(altroot_set_string(&v->name.method, "none"));
+    altroot_free(v->name.by);
+    v->name.by = NULL;
+    return ALTROOT_OK;
+}
+
 static altroot_err classify(altroot_verdict *v, root_outcome web, root_outcome local)
 {
     const char *note = NULL;
@@ -192,6 +211,7 @@ altroot_err altroot_evaluate_chain_mode(const altroot_certs *chain, const char *
         TRY(altroot_primary_evaluate(chain, host, store, at, out, &primary));
     if (mode == ALTROOT_EVAL_AUTO || mode == ALTROOT_EVAL_SECONDARY)
         TRY(altroot_evidence_evaluate(chain, host, store, at, out, &evidence));
+    TRY(keep_binding_of_owners(out));
     /* A key-hash name and a pin bind the name after the roots (rules 2 and 5); the Web PKI
      * mode asks what the Web PKI alone says, so both stay out of it. */
     if (mode != ALTROOT_EVAL_WEBPKI)

@@ -281,6 +281,21 @@ static const altroot_root_result *owning_root(const altroot_verdict *v)
     return NULL;
 }
 
+/* The owning root that also bound the name (a key-hash name binds for every root: it names the
+ * TLS key itself), or NULL. Rules 2 and 3: only an anchor that vouches for the name outranks
+ * a pin; a name bound by the Web PKI beside ownership by some other root does not. */
+static const altroot_root_result *owner_of_name(const altroot_verdict *v)
+{
+    if (!v->name.bound || v->name.by == NULL)
+        return NULL;
+    bool any = v->name.method != NULL && strcmp(v->name.method, "key-hash-name") == 0;
+    for (size_t i = 0; i < v->root_count; i++)
+        if (v->roots[i].status == ALTROOT_ROOT_VERIFIED && v->roots[i].ownership &&
+            (any || strcmp(v->roots[i].root, v->name.by) == 0))
+            return &v->roots[i];
+    return NULL;
+}
+
 static const altroot_root_result *attesting_root(const altroot_verdict *v)
 {
     for (size_t i = 0; i < v->root_count; i++)
@@ -369,12 +384,12 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
     TRY(gather_failures(v, false));
     const altroot_root_result *tampered = first_failed(v, true);
     const altroot_root_result *owner = owning_root(v);
+    const altroot_root_result *named_owner = owner_of_name(v);
     const altroot_root_result *webpki = find_root(v, "webpki");
     const altroot_root_result *attest = attesting_root(v);
     /* Rule 2 yields to rule 3: ownership under an anchor you hold, with the name bound by it,
      * is stronger than a pin (docs/decisions.md). */
-    bool pin_broken =
-        v->name.pin != NULL && !v->name.pin_matched && !(owner != NULL && v->name.bound);
+    bool pin_broken = v->name.pin != NULL && !v->name.pin_matched && named_owner == NULL;
     /* A key-hash name is itself a statement of which key lives at the name; unlike a pin, no
      * anchor outranks it (docs/decisions.md). */
     bool key_hash_broken = v->name.key_hash_name && !v->name.key_hash_matched;
@@ -387,7 +402,8 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
     } else if (key_hash_broken || pin_broken) {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 2);
         TRY(name_names_another(v, key_hash_broken, attest != NULL, msg, sizeof msg));
-    } else if (owner != NULL && v->name.bound) {
+    } else if (named_owner != NULL) {
+        owner = named_owner;
         set_rule(v, ALTROOT_DECISION_TRUSTED, 3);
         if (v->name.pin != NULL && !v->name.pin_matched)
             TRY(altroot_strlist_addf(&v->warnings,

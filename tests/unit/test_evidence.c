@@ -368,6 +368,28 @@ static void matter_noc_evidence_proves_ownership_and_binds_instance_name(void **
     assert_false(v.name.bound);
     assert_int_equal(v.rule, 6);
     altroot_verdict_clear(&v);
+    /* Only the fabric anchor: the attestation half cannot verify, so the root fails, and the
+     * instance name its NOC matched is not left bound by a root that did not verify. */
+    altroot_certs *chain = NULL;
+    altroot_key *key = NULL;
+    assert_ok(altroot_device_cert_build(&c, &p, &chain, &key));
+    altroot_trust_options o = {NULL, ""};
+    altroot_trust_store *s = NULL;
+    assert_ok(altroot_trust_store_load(&o, &s));
+    assert_ok(altroot_trust_store_add(s, ALTROOT_ANCHOR_MATTER_FABRIC, "fabric",
+                                      altroot_bytes_span(&F.fab.rcac_der)));
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(chain, host, s, NOW, &v));
+    r = root(&v, "matter");
+    assert_int_equal(r->status, ALTROOT_ROOT_FAILED);
+    assert_false(r->ownership);
+    assert_false(v.name.bound);
+    assert_null(v.name.by);
+    assert_int_not_equal(v.decision, ALTROOT_DECISION_TRUSTED);
+    altroot_verdict_clear(&v);
+    altroot_trust_store_free(s);
+    altroot_certs_free(chain);
+    altroot_key_free(key);
 }
 
 static void fdo_evidence_proves_attestation_and_ownership(void **state)

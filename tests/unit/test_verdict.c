@@ -14,10 +14,11 @@ static altroot_root_result *root(altroot_verdict *v, const char *name, altroot_r
     return r;
 }
 
-static void bind(altroot_verdict *v, const char *method)
+static void bind(altroot_verdict *v, const char *method, const char *by)
 {
     v->name.bound = true;
     assert_ok(altroot_set_string(&v->name.method, method));
+    assert_ok(altroot_set_string(&v->name.by, by));
     assert_ok(altroot_set_string(&v->name.name, "printer.home.arpa"));
 }
 
@@ -45,7 +46,7 @@ static void rule1_failed_evidence_beats_everything(void **state)
     altroot_root_result *m = root(&v, "matter", ALTROOT_ROOT_FAILED);
     m->evidence = true;
     assert_ok(altroot_failures_add(&m->failures, ALTROOT_E_SIGNATURE, "binding", "bad sig"));
-    bind(&v, "san-dns");
+    bind(&v, "san-dns", "webpki");
     decide(&v, ALTROOT_DECISION_UNTRUSTED, 1);
     assert_true(altroot_failures_has(&v.failures, ALTROOT_E_SIGNATURE));
     assert_non_null(strstr(v.message, "forged"));
@@ -60,7 +61,7 @@ static void rule3_ownership_with_bound_name(void **state)
     root(&v, "webpki", ALTROOT_ROOT_NOT_APPLICABLE);
     altroot_root_result *r = root(&v, "local-ca", ALTROOT_ROOT_VERIFIED);
     r->ownership = true;
-    bind(&v, "san-dns");
+    bind(&v, "san-dns", "local-ca");
     decide(&v, ALTROOT_DECISION_TRUSTED, 3);
     assert_int_equal(v.failures.count, 0);
     altroot_verdict_clear(&v);
@@ -80,7 +81,7 @@ static void rule4_webpki(void **state)
     altroot_verdict_init(&v);
     root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
     root(&v, "local-ca", ALTROOT_ROOT_NOT_APPLICABLE);
-    bind(&v, "san-dns");
+    bind(&v, "san-dns", "webpki");
     decide(&v, ALTROOT_DECISION_TRUSTED, 4);
     altroot_verdict_clear(&v);
     /* A chain checked against no name (no host, no SNI) is not rule 4. */
@@ -105,7 +106,7 @@ static void rules5_and_6_attestation_with_and_without_pin(void **state)
     altroot_verdict_init(&v);
     r = root(&v, "devid", ALTROOT_ROOT_VERIFIED);
     r->attestation = true;
-    bind(&v, "pin");
+    bind(&v, "pin", "pin");
     pin(&v, true);
     decide(&v, ALTROOT_DECISION_TRUSTED, 5);
     assert_non_null(strstr(v.message, "pinned"));
@@ -114,7 +115,7 @@ static void rules5_and_6_attestation_with_and_without_pin(void **state)
     altroot_verdict_init(&v);
     r = root(&v, "devid", ALTROOT_ROOT_VERIFIED);
     r->attestation = true;
-    bind(&v, "pin");
+    bind(&v, "pin", "pin");
     decide(&v, ALTROOT_DECISION_ATTESTED, 6);
     altroot_verdict_clear(&v);
 }
@@ -127,7 +128,7 @@ static void rule2_pin_names_another_device(void **state)
     altroot_verdict_init(&v);
     root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
     root(&v, "matter", ALTROOT_ROOT_VERIFIED)->attestation = true;
-    bind(&v, "san-dns");
+    bind(&v, "san-dns", "webpki");
     pin(&v, false);
     decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
     assert_true(altroot_failures_has(&v.failures, ALTROOT_E_PIN_MISMATCH));
@@ -150,10 +151,19 @@ static void rule2_pin_names_another_device(void **state)
     pin(&v, false);
     decide(&v, ALTROOT_DECISION_UNTRUSTED, 1);
     altroot_verdict_clear(&v);
+    /* Ownership by one root while another (the Web PKI) bound the name: the pin stands. */
+    altroot_verdict_init(&v);
+    root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
+    altroot_root_result *own = root(&v, "matter", ALTROOT_ROOT_VERIFIED);
+    own->ownership = own->attestation = true;
+    bind(&v, "san-dns", "webpki");
+    pin(&v, false);
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
+    altroot_verdict_clear(&v);
     /* Ownership under an anchor you hold, name bound: rule 3, with a warning about the pin. */
     altroot_verdict_init(&v);
     root(&v, "local-ca", ALTROOT_ROOT_VERIFIED)->ownership = true;
-    bind(&v, "san-dns");
+    bind(&v, "san-dns", "local-ca");
     pin(&v, false);
     decide(&v, ALTROOT_DECISION_TRUSTED, 3);
     assert_int_equal(v.warnings.count, 1);
@@ -199,8 +209,7 @@ static void json_report_has_the_documented_fields(void **state)
     r->ownership = true;
     assert_ok(altroot_facts_add(&r->owned, "authority", "CN=Home CA"));
     assert_ok(altroot_set_string(&r->anchor, "CN=Home CA"));
-    bind(&v, "san-dns");
-    assert_ok(altroot_set_string(&v.name.by, "local-ca"));
+    bind(&v, "san-dns", "local-ca");
     assert_ok(altroot_strlist_add(&v.warnings, "a \"quoted\"\nwarning"));
     assert_ok(altroot_verdict_decide(&v));
     FILE *f = tmpfile();
@@ -238,10 +247,8 @@ static void key_hash(altroot_verdict *v, bool matched)
 {
     v->name.key_hash_name = true;
     v->name.key_hash_matched = matched;
-    if (matched) {
-        bind(v, "key-hash-name");
-        assert_ok(altroot_set_string(&v->name.by, "tls-key"));
-    }
+    if (matched)
+        bind(v, "key-hash-name", "tls-key");
 }
 
 /* A key-hash name binds the name to the key and proves nothing else: with attestation it stays
@@ -275,7 +282,7 @@ static void key_hash_name_rules(void **state)
     root(&v, "webpki", ALTROOT_ROOT_VERIFIED);
     altroot_root_result *r = root(&v, "local-ca", ALTROOT_ROOT_VERIFIED);
     r->ownership = true;
-    bind(&v, "san-dns");
+    bind(&v, "san-dns", "local-ca");
     key_hash(&v, false);
     decide(&v, ALTROOT_DECISION_UNTRUSTED, 2);
     assert_true(altroot_failures_has(&v.failures, ALTROOT_E_KEY_HASH_NAME_MISMATCH));

@@ -472,6 +472,10 @@ altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out)
     pthread_mutex_lock(&a->lock);
     if (a->store == NULL)
         err = build_store(a, &a->store);
+    /* A reference of the caller's own: another thread may add an anchor, which frees the
+     * cached store, while this one verifies with it. */
+    if (err == ALTROOT_OK && X509_STORE_up_ref(a->store) != 1)
+        err = ALTROOT_E_CRYPTO;
     if (err == ALTROOT_OK)
         *out = a->store;
     pthread_mutex_unlock(&a->lock);

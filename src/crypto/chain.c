@@ -222,6 +222,7 @@ altroot_err altroot_chain_verify(const altroot_certs *presented, const altroot_c
 out:
     altroot_chain_result_clear(&r);
     X509_STORE_CTX_free(ctx);
+    X509_STORE_free(store); /* our reference (altroot_certs_store) */
     sk_X509_free(untrusted);
     ERR_clear_error();
     return err;

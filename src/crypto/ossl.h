@@ -52,7 +52,8 @@ struct altroot_key {
 altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
 /* Wrap an EVP_PKEY (ownership taken, also on failure). */
 altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private, altroot_key **out);
-/* The anchor store of `anchors`, built once; borrowed, valid while `anchors` lives unmodified. */
+/* The anchor store of `anchors`, built once and cached; *out is a reference of the caller's own
+ * (X509_STORE_free it), valid even if another thread adds an anchor meanwhile. */
 altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
 /* Certificate fields shared by every issuer in src/crypto: a validity time (RFC 5280 4.1.2.5:
  * UTCTime through 2049, GeneralizedTime after, ALTROOT_TIME_NO_EXPIRY as 99991231235959Z) and a

@@ -36,11 +36,15 @@ static altroot_err pin_path(const char *dir, const char *name, char *out, size_t
 }
 
 /* A temporary file beside `path`, then into place: link() refuses to overwrite a pin that
- * appeared meanwhile; rename() replaces the one named for replacement. */
+ * appeared meanwhile; rename() replaces the one named for replacement. The temporary name starts
+ * with a dot, so a store loaded meanwhile (or after a crash) never reads it as a pin. */
 static altroot_err install(const char *path, altroot_span text, bool replace)
 {
     char tmp[4200];
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    const char *slash = strrchr(path, '/');
+    int dir_len = slash != NULL ? (int)(slash - path + 1) : 0;
+    int n =
+        snprintf(tmp, sizeof tmp, "%.*s.%s.tmp-%ld", dir_len, path, path + dir_len, (long)getpid());
     ENSURE(n > 0 && (size_t)n < sizeof tmp, ALTROOT_E_TOO_LARGE);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     ENSURE(fd >= 0, ALTROOT_E_IO);

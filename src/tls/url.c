@@ -116,8 +116,9 @@ static altroot_err parse_authority(const char *a, size_t n, altroot_url *u)
     char *h = dup_lower(host, hlen);
     ENSURE(h != NULL, ALTROOT_E_NOMEM);
     unsigned char addr[16];
-    if (host != a) { /* bracketed: must be IPv6 (no zone identifiers) */
-        if (inet_pton(AF_INET6, h, addr) != 1) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (host != a) { /* bracketed: must be IPv6 (no zone identifiers), not an IPv4 in disguise */
+        if (inet_pton(AF_INET6, h, addr) != 1 || memcmp(addr, mapped, sizeof mapped) == 0) {
             altroot_free(h);
             return ALTROOT_E_URL;
         }

@@ -39,6 +39,12 @@ altroot_err altroot_pin_name(const char *host, char *out, size_t len)
     int family = inet_pton(AF_INET, host, a) == 1    ? AF_INET
                  : inet_pton(AF_INET6, host, a) == 1 ? AF_INET6
                                                      : 0;
+    /* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) reaches the IPv4 device: one name. */
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (family == AF_INET6 && memcmp(a, mapped, sizeof mapped) == 0) {
+        memmove(a, a + 12, 4);
+        family = AF_INET;
+    }
     if (family != 0)
         return inet_ntop(family, a, out, (socklen_t)len) != NULL ? ALTROOT_OK : ALTROOT_E_ARG;
     size_t n = strlen(host);

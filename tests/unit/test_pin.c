@@ -128,6 +128,9 @@ static void canonical_names(void **state)
     assert_string_equal(out, "::1");
     assert_ok(altroot_pin_name("127.0.0.1", out, sizeof out));
     assert_string_equal(out, "127.0.0.1");
+    /* An IPv4-mapped IPv6 address names the IPv4 device: the same pin. */
+    assert_ok(altroot_pin_name("::ffff:192.168.1.10", out, sizeof out));
+    assert_string_equal(out, "192.168.1.10");
     const char *bad[] = {"", ".", ".a", "a..b", "a b", "a/b", "a.b..", "\xc3\xa9.local"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (altroot_pin_name(bad[i], out, sizeof out) != ALTROOT_E_ARG)

@@ -38,17 +38,39 @@ static void invalid_urls(void **state)
 {
     (void)state;
     const char *bad[] = {
-        "", "http://printer.home.arpa", "ftp://x", "https://", "https://:443", "https://user@host",
-        "https://host:0", "https://host:65536", "https://host:12a", "https://host:", "https://[::1",
-        "https://[::1]x", "https://[127.0.0.1]", "https://[fe80::1%25eth0]", "https://ho st",
-        "https://host\n", "https://-host", "https://host-.local", "https://a..b",
+        "",
+        "http://printer.home.arpa",
+        "ftp://x",
+        "https://",
+        "https://:443",
+        "https://user@host",
+        "https://host:0",
+        "https://host:65536",
+        "https://host:12a",
+        "https://host:",
+        "https://[::1",
+        "https://[::1]x",
+        "https://[127.0.0.1]",
+        "https://[fe80::1%25eth0]",
+        "https://ho st",
+        "https://host\n",
+        "https://-host",
+        "https://host-.local",
+        "https://a..b",
         "https://h\xc3\xa9.local",
         "https://0123456789012345678901234567890123456789012345678901234567890123.x",
         "https://[::1]:99999",
         /* IPv4 in forms resolvers accept but that are not dotted quads: never judged as names */
-        "https://127.1", "https://0x7f000001", "https://2130706433", "https://017700000001",
-        "https://127.0.0.0x1", "https://printer.42", "https://1.2.3.4.5",
-        "https://hub.0x", /* "0x" alone is the number 0 */
+        "https://127.1",
+        "https://0x7f000001",
+        "https://2130706433",
+        "https://017700000001",
+        "https://127.0.0.0x1",
+        "https://printer.42",
+        "https://1.2.3.4.5",
+        "https://hub.0x",             /* "0x" alone is the number 0 */
+        "https://[::ffff:127.0.0.1]", /* IPv4-mapped: the IPv4 device under another name */
+        "https://[::FFFF:7f00:1]:8443",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         altroot_url u = {0};

@@ -30,6 +30,7 @@
       "voucher idevid-issuer differs from the IDevID's issuer key id")                             \
     X(E_VOUCHER_ASSERTION, 728, "voucher assertion is not verified, logged or proximity")          \
     X(E_VOUCHER_DOMAIN, 729, "LDevID does not chain to the voucher's pinned-domain-cert")          \
+    X(E_VOUCHER_SIGNER, 730, "voucher signer is a device certificate, not a MASA")                 \
     X(E_MUD_TOO_LARGE, 740, "MUD file or signature exceeds the size limit")                        \
     X(E_MUD_JSON, 741, "MUD file is not one well-formed JSON object")                              \
     X(E_MUD_SCHEMA, 742, "MUD file violates the RFC 8520 schema")                                  \

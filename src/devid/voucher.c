@@ -262,6 +262,33 @@ static altroot_err check_pledge(const altroot_voucher_params *p, altroot_voucher
     return err;
 }
 
+/* The MASA certificate and every IDevID come from the same vendor CA, so chaining to it does not
+ * tell the MASA from a device: a device certificate (the IDevID itself, or anything with a
+ * HardwareModuleName) may not sign vouchers, nor a key whose keyUsage excludes signatures. */
+static altroot_err check_signer(const altroot_voucher_params *p, const altroot_cms_result *cr,
+                                altroot_voucher_result *r)
+{
+    if (p->idevid != NULL &&
+        altroot_span_equal(altroot_cert_der(cr->signer), altroot_cert_der(p->idevid)))
+        FAIL(&r->failures, ALTROOT_E_VOUCHER_SIGNER, "the voucher is signed by the IDevID itself");
+    altroot_devid_info info;
+    altroot_failures pf = ALTROOT_FAILURES_INIT;
+    altroot_strlist pw = ALTROOT_STRLIST_INIT;
+    altroot_err err =
+        altroot_devid_check_profile(cr->signer, ALTROOT_DEVID_IDEVID, true, &info, &pf, &pw);
+    bool device = err == ALTROOT_OK && info.has_hw_module;
+    altroot_devid_info_clear(&info);
+    altroot_failures_clear(&pf);
+    altroot_strlist_clear(&pw);
+    TRY(err);
+    if (device)
+        FAIL(&r->failures, ALTROOT_E_VOUCHER_SIGNER,
+             "the signer carries a HardwareModuleName: a device certificate");
+    if (cr->signer_has_key_usage && (cr->signer_key_usage & ALTROOT_KU_DIGITAL_SIGNATURE) == 0)
+        FAIL(&r->failures, ALTROOT_E_VOUCHER_SIGNER, "the signer's keyUsage excludes signatures");
+    return ALTROOT_OK;
+}
+
 /* RFC 8366 5.4 / RFC 8995 5.6.1: the CMS is verified before its content is used. */
 static altroot_err check_cms(const altroot_voucher_params *p, altroot_voucher_result *r,
                              altroot_cms_result *cr)
@@ -278,6 +305,8 @@ static altroot_err check_cms(const altroot_voucher_params *p, altroot_voucher_re
         FAIL(&r->failures, ALTROOT_E_VOUCHER_SIGNATURE, "the CMS signature does not verify");
     if (cr->signer != NULL && !cr->chain_ok)
         FAIL(&r->failures, ALTROOT_E_VOUCHER_CHAIN, "the signer does not chain to a MASA anchor");
+    if (cr->signer != NULL)
+        TRY(check_signer(p, cr, r));
     /* RFC 8366 5.4: id-ct-animaJSONVoucher; every RFC 8995 sample uses id-data. */
     if (cr->parsed && strcmp(cr->content_type, ALTROOT_OID_CT_JSON_VOUCHER) != 0 &&
         strcmp(cr->content_type, ALTROOT_OID_CT_DATA) != 0)

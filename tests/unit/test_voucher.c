@@ -167,6 +167,17 @@ static void each_rule_has_a_negative(void **state)
     assert_true(altroot_failures_has(&r.failures, ALTROOT_E_VOUCHER_FORMAT));
     altroot_voucher_result_clear(&r);
 
+    /* Signed by a device with its own IDevID key: it chains to the vendor CA like the MASA, yet
+     * a device may not vouch for itself (or for any other unit). */
+    mp = good();
+    mp.signer = P.idevid;
+    mp.key = P.dev_key;
+    run(&mp, NULL, NOW, &r);
+    assert_false(r.verified);
+    assert_true(altroot_failures_has(&r.failures, ALTROOT_E_VOUCHER_SIGNER));
+    assert_false(altroot_failures_has(&r.failures, ALTROOT_E_VOUCHER_CHAIN));
+    altroot_voucher_result_clear(&r);
+
     /* Signed by a look-alike vendor key: the chain fails by signature. */
     mp = good();
     altroot_cert *fake_masa = NULL;

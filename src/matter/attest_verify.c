@@ -105,11 +105,11 @@ static void check_paa(run *r)
 }
 
 /* DAC valid now; PAI and PAA valid when the DAC was issued (the SDK verifies the chain as of
- * the DAC's notBefore, with OpenSSL's strict X.509 rules). */
-/* DAC valid now; PAI and PAA valid when the DAC was issued (the SDK verifies the chain as of
  * the DAC's notBefore, with OpenSSL's strict X.509 rules). The path is built against every
  * matter-paa anchor (their store is built once) and must end at the PAA found by key id: a
- * look-alike PAA with the same name and another key cannot stand in. */
+ * look-alike PAA with the same name and another key cannot stand in. The path must be exactly
+ * DAC, the presented PAI, that PAA: a DAC signed by the PAA directly would leave the PAI, whose
+ * IDs drive the later checks, unverified. */
 static void check_chain(run *r)
 {
     altroot_time nb, na;
@@ -124,7 +124,7 @@ static void check_chain(run *r)
     const altroot_certs *paas = altroot_trust_store_certs(r->in->store, ALTROOT_ANCHOR_MATTER_PAA);
     altroot_certs *chain = NULL;
     altroot_chain_result res = {0};
-    altroot_chain_params p = {.at = nb, .strict = true};
+    altroot_chain_params p = {.at = nb, .strict = true, .want_path = true};
     altroot_err e = altroot_certs_new(&chain);
     if (e == ALTROOT_OK && (e = altroot_certs_push(chain, r->dac)) == ALTROOT_OK &&
         (e = altroot_certs_push(chain, r->pai)) == ALTROOT_OK)
@@ -136,6 +136,11 @@ static void check_chain(run *r)
     if (e == ALTROOT_OK && res.verified &&
         altroot_certs_get(paas, (size_t)res.anchor_index) != r->paa)
         fail(r, ALTROOT_E_MATTER_CHAIN, "PAA", "the chain ends at another PAA than the PAI names");
+    if (e == ALTROOT_OK && res.verified &&
+        (altroot_certs_count(res.path) != 3 ||
+         !altroot_span_equal(altroot_cert_der(altroot_certs_get(res.path, 1)),
+                             altroot_cert_der(r->pai))))
+        fail(r, ALTROOT_E_MATTER_CHAIN, "PAI", "the chain does not pass through the PAI presented");
     altroot_chain_result_clear(&res);
     altroot_certs_free(chain);
 }

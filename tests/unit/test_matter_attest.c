@@ -269,6 +269,20 @@ static void time_and_anchor_rules(void **state)
     /* A PAI that expires after the DAC's issuance but before now is fine. */
     expect(&(spec){.pai_na = NOW - DAY / 2}, ALTROOT_OK);
     expect(&(spec){.paa_untrusted = true}, ALTROOT_E_MATTER_PAA_NOT_FOUND);
+    /* A DAC the PAA signed directly, presented with a PAI: the path DAC -> PAA leaves the PAI,
+     * whose IDs drive the other checks, unverified; the path must pass through it. */
+    pki p;
+    make(&p, &(spec){0});
+    altroot_name_entry a[2];
+    altroot_cert_free(p.dac);
+    p.dac = issue("Test DAC", a, attrs(a, "FFF1", "8000"), false, -1, 0, NOW - DAY,
+                  ALTROOT_TIME_NO_EXPIRY, p.dac_key, p.paa, p.paa_key, false, false);
+    altroot_matter_attestation m;
+    verify(&p, &m);
+    assert_false(m.verified);
+    assert_true(altroot_failures_has(&m.failures, ALTROOT_E_MATTER_CHAIN));
+    altroot_matter_attestation_clear(&m);
+    drop(&p);
 }
 
 static void cd_rules(void **state)

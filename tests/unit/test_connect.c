@@ -215,19 +215,29 @@ static int bound_loopback_socket(struct sockaddr_in *sa)
     return fd;
 }
 
+/* altroot_connect to the loopback address `sa` fails with `code`, which the verdict records; no
+ * TLS session was established. */
+static void expect_connect_error(const struct sockaddr_in *sa, int timeout_ms, altroot_err code)
+{
+    char url[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%u/", (unsigned)ntohs(sa->sin_port));
+    altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = timeout_ms};
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_int_equal(altroot_connect(url, &o, &v), code);
+    assert_true(altroot_failures_has(&v.failures, code));
+    assert_false(v.tls);
+    altroot_verdict_clear(&v);
+}
+
 static void refused_port_is_unreachable(void **state)
 {
     (void)state;
     struct sockaddr_in sa;
     close(bound_loopback_socket(&sa)); /* nobody listens there now */
-    char url[64];
-    snprintf(url, sizeof url, "https://127.0.0.1:%u/", (unsigned)ntohs(sa.sin_port));
+    expect_connect_error(&sa, 2000, ALTROOT_E_CONNECT);
     altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = 2000};
     altroot_verdict v;
-    altroot_verdict_init(&v);
-    assert_int_equal(altroot_connect(url, &o, &v), ALTROOT_E_CONNECT);
-    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_CONNECT));
-    altroot_verdict_clear(&v);
     altroot_verdict_init(&v);
     assert_int_equal(altroot_connect("https://nonexistent.invalid/", &o, &v), ALTROOT_E_RESOLVE);
     altroot_verdict_clear(&v);
@@ -266,15 +276,7 @@ static void dribbling_peer_meets_the_deadline(void **state)
     assert_int_equal(listen(lfd, 1), 0);
     pthread_t peer;
     assert_int_equal(pthread_create(&peer, NULL, dribble, &lfd), 0);
-    char url[64];
-    snprintf(url, sizeof url, "https://127.0.0.1:%u/", (unsigned)ntohs(sa.sin_port));
-    altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = 1000};
-    altroot_verdict v;
-    altroot_verdict_init(&v);
-    assert_int_equal(altroot_connect(url, &o, &v), ALTROOT_E_TIMEOUT);
-    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_TIMEOUT));
-    assert_false(v.tls);
-    altroot_verdict_clear(&v);
+    expect_connect_error(&sa, 1000, ALTROOT_E_TIMEOUT);
     assert_int_equal(pthread_join(peer, NULL), 0);
     close(lfd);
 }

@@ -55,6 +55,10 @@ ALTROOT_API bool altroot_cert_is_self_signed(const altroot_cert *cert);
 ALTROOT_API bool altroot_cert_is_ca(const altroot_cert *cert);
 /* Has a nameConstraints extension. */
 ALTROOT_API bool altroot_cert_has_name_constraints(const altroot_cert *cert);
+/* Which name types the nameConstraints permit only within subtrees: *dns when there is a
+ * permitted dNSName subtree, *ip when there is a permitted iPAddress subtree. A type with no
+ * permitted subtree is unconstrained (RFC 5280 4.2.1.10). Both false without the extension. */
+ALTROOT_API void altroot_cert_name_constraint_kinds(const altroot_cert *cert, bool *dns, bool *ip);
 /* Subject alternative names as "DNS:name" and "IP:address" strings (other kinds as
  * "othername:<oid>", "URI:...", "email:..."), appended to `out`. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_sans(const altroot_cert *cert,

@@ -205,6 +205,22 @@ bool altroot_cert_has_name_constraints(const altroot_cert *cert)
     return X509_get_ext_by_NID(cert->x509, NID_name_constraints, -1) >= 0;
 }
 
+void altroot_cert_name_constraint_kinds(const altroot_cert *cert, bool *dns, bool *ip)
+{
+    *dns = *ip = false;
+    NAME_CONSTRAINTS *nc = X509_get_ext_d2i(cert->x509, NID_name_constraints, NULL, NULL);
+    if (nc == NULL) {
+        ERR_clear_error();
+        return;
+    }
+    for (int i = 0; i < sk_GENERAL_SUBTREE_num(nc->permittedSubtrees); i++) {
+        const GENERAL_SUBTREE *t = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, i);
+        *dns = *dns || t->base->type == GEN_DNS;
+        *ip = *ip || t->base->type == GEN_IPADD;
+    }
+    NAME_CONSTRAINTS_free(nc);
+}
+
 static altroot_err san_add(const GENERAL_NAME *gn, altroot_strlist *out)
 {
     char buf[512];

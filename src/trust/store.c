@@ -93,14 +93,30 @@ static altroot_err add_key(kind_set *ks, altroot_key *key)
     return ALTROOT_OK;
 }
 
+/* A local CA should be limited to the user's names and addresses. X.509 name constraints leave
+ * every name type without a permitted subtree unconstrained, so a CA limited to DNS names can
+ * still vouch for any IP address (and the reverse). */
 static altroot_err warn_local_ca(altroot_trust_store *s, const altroot_cert *c, const char *path)
 {
-    if (altroot_cert_has_name_constraints(c))
+    if (!altroot_cert_has_name_constraints(c))
+        return altroot_strlist_addf(&s->warnings,
+                                    "%s: local-ca anchor has no name constraints: it can vouch "
+                                    "for any name, like a Web PKI root",
+                                    path);
+    bool dns = false, ip = false;
+    altroot_cert_name_constraint_kinds(c, &dns, &ip);
+    if (dns && ip)
         return ALTROOT_OK;
     return altroot_strlist_addf(&s->warnings,
-                                "%s: local-ca anchor has no name constraints: it can vouch for "
-                                "any name, like a Web PKI root",
-                                path);
+                                "%s: local-ca anchor's name constraints do not limit %s: it can "
+                                "vouch for any %s",
+                                path,
+                                !dns && !ip ? "DNS names or IP addresses"
+                                : dns       ? "IP addresses"
+                                            : "DNS names",
+                                !dns && !ip ? "name or address"
+                                : dns       ? "address"
+                                            : "name");
 }
 
 /* Certificates first; the key kinds also take bare public keys. */

@@ -126,6 +126,21 @@ static void unconstrained_local_ca_is_a_warning(void **state)
     assert_int_equal(altroot_trust_store_warnings(s)->count, 1);
     assert_non_null(strstr(altroot_trust_store_warnings(s)->items[0], "no name constraints"));
     altroot_trust_store_free(s);
+    /* Constrained to DNS names only: any IP address is still allowed (RFC 5280 4.2.1.10). */
+    char cmd2[1024];
+    snprintf(cmd2, sizeof cmd2,
+             "rm -f '%s'/local-ca/* && openssl req -x509 -newkey ec -pkeyopt "
+             "ec_paramgen_curve:P-256 -nodes -keyout /dev/null -out '%s/local-ca/dns.pem' -days 2 "
+             "-subj /CN=DNS-only -addext basicConstraints=critical,CA:TRUE -addext "
+             "keyUsage=critical,keyCertSign -addext "
+             "nameConstraints=critical,permitted\\;DNS:home.arpa 2>/dev/null",
+             g_dir, g_dir);
+    assert_int_equal(system(cmd2), 0);
+    s = load("");
+    assert_int_equal(altroot_trust_store_problems(s)->count, 0);
+    assert_int_equal(altroot_trust_store_warnings(s)->count, 1);
+    assert_non_null(strstr(altroot_trust_store_warnings(s)->items[0], "do not limit IP addresses"));
+    altroot_trust_store_free(s);
 }
 
 static void webpki_bundle_sources(void **state)

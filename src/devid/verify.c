@@ -64,6 +64,12 @@ static altroot_err try_kind(const altroot_devid_params *p, const altroot_certs *
     return note_anchor(p, kind, cr, r);
 }
 
+/* How many anchors of `kind` the chain was tried against (none when the kind was not wanted). */
+static size_t anchors_tried(const altroot_devid_params *p, altroot_anchor_kind kind, bool wanted)
+{
+    return wanted ? altroot_certs_count(altroot_trust_store_certs(p->store, kind)) : 0;
+}
+
 /* Which anchor kind the DevID chains to; every chain failure is recorded. */
 static altroot_err check_chain(const altroot_devid_params *p, altroot_cert *leaf,
                                altroot_devid_result *r, bool *chain_ok)
@@ -91,13 +97,9 @@ static altroot_err check_chain(const altroot_devid_params *p, altroot_cert *leaf
         TRY_GOTO(altroot_failures_extend(&r->failures, &ldc.failures, "ldevid-ca "));
         goto out;
     }
-    size_t tried =
-        (want_id ? altroot_certs_count(altroot_trust_store_certs(p->store, ALTROOT_ANCHOR_DEVID_CA))
-                 : 0) +
-        (want_ld
-             ? altroot_certs_count(altroot_trust_store_certs(p->store, ALTROOT_ANCHOR_LDEVID_CA))
-             : 0);
-    bool none = tried == 0;
+    bool none = anchors_tried(p, ALTROOT_ANCHOR_DEVID_CA, want_id) +
+                    anchors_tried(p, ALTROOT_ANCHOR_LDEVID_CA, want_ld) ==
+                0;
     TRY_GOTO(altroot_failures_extend(&r->failures, &idc.failures, "devid-ca "));
     TRY_GOTO(altroot_failures_extend(&r->failures, &ldc.failures, "ldevid-ca "));
     TRY_GOTO(altroot_failures_add(&r->failures, none ? ALTROOT_E_NO_ANCHORS : ALTROOT_E_DEVID_CHAIN,

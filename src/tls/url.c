@@ -1,5 +1,6 @@
 /* https URLs as `altroot connect` accepts them (RFC 3986 subset). */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -115,10 +116,9 @@ static altroot_err parse_authority(const char *a, size_t n, altroot_url *u)
     ENSURE(hlen > 0 && hlen <= HOST_MAX, ALTROOT_E_URL);
     char *h = dup_lower(host, hlen);
     ENSURE(h != NULL, ALTROOT_E_NOMEM);
-    unsigned char addr[16];
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    struct in6_addr addr; /* large enough for either family */
     if (host != a) { /* bracketed: must be IPv6 (no zone identifiers), not an IPv4 in disguise */
-        if (inet_pton(AF_INET6, h, addr) != 1 || memcmp(addr, mapped, sizeof mapped) == 0) {
+        if (inet_pton(AF_INET6, h, &addr) != 1 || IN6_IS_ADDR_V4MAPPED(&addr)) {
             altroot_free(h);
             return ALTROOT_E_URL;
         }
@@ -126,7 +126,7 @@ static altroot_err parse_authority(const char *a, size_t n, altroot_url *u)
     } else {
         if (hlen > 1 && h[hlen - 1] == '.')
             h[--hlen] = '\0'; /* the absolute form names the same host (or address) */
-        if (inet_pton(AF_INET, h, addr) == 1) {
+        if (inet_pton(AF_INET, h, &addr) == 1) {
             u->host_is_ip = true;
             u->host = h;
             return ALTROOT_OK;

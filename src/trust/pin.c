@@ -1,5 +1,6 @@
 /* Pins (include/altroot/pin.h, docs/trust-store.md "Pins"). */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,8 +41,9 @@ altroot_err altroot_pin_name(const char *host, char *out, size_t len)
                  : inet_pton(AF_INET6, host, a) == 1 ? AF_INET6
                                                      : 0;
     /* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) reaches the IPv4 device: one name. */
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (family == AF_INET6 && memcmp(a, mapped, sizeof mapped) == 0) {
+    struct in6_addr a6;
+    memcpy(&a6, a, sizeof a6);
+    if (family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a6)) {
         memmove(a, a + 12, 4);
         family = AF_INET;
     }

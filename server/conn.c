@@ -100,6 +100,7 @@ static int try_parse(conn *c)
     if (err == ALTROOT_E_TRUNCATED)
         return 0;
     c->srv->stats.requests++;
+    srv_conn_set_idle(c, false); /* a complete request: no longer evictable */
     if ((err != ALTROOT_OK && req.status == 0) || respond(c, &req) != ALTROOT_OK) {
         conn_close(c);
         return -1;
@@ -164,6 +165,7 @@ static step_result start_linger(conn *c)
         conn_close(c);
         return STEP_WAIT;
     }
+    srv_conn_set_idle(c, false);
     altroot_tls_event_free(c->tls); /* sends close_notify */
     c->tls = NULL;
     (void)shutdown(c->fd, SHUT_WR);
@@ -202,11 +204,16 @@ static step_result response_done(conn *c)
     }
     if (c->close_after || c->srv->draining)
         return start_linger(c);
+    if (!srv_source_may_idle(c)) { /* its address holds its idle limit: no keep-alive */
+        c->srv->stats.idle_closed_per_source++;
+        return start_linger(c);
+    }
     /* Keep-alive: the next head has the full timeout again; idle buffers are given back. */
     altroot_bytes_clear(&c->out);
     c->out_pos = 0;
     c->state = CONN_READING;
     c->scan = (http_scan){0, 0};
+    srv_conn_set_idle(c, true);
     set_deadline(c, (uint64_t)c->srv->cfg->timeout_ms);
     return STEP_AGAIN;
 }
@@ -277,10 +284,11 @@ static void on_event(evutil_socket_t fd, short what, void *arg)
     step(c);
 }
 
-void conn_start(srv *s, int fd)
+void conn_start(srv *s, int fd, srv_source *src)
 {
     conn *c = altroot_calloc(1, sizeof *c);
     if (c == NULL) {
+        srv_source_attach(s, src, NULL);
         (void)close(fd);
         return;
     }
@@ -293,9 +301,11 @@ void conn_start(srv *s, int fd)
         if (c->ev != NULL)
             event_free(c->ev);
         altroot_free(c);
+        srv_source_attach(s, src, NULL);
         (void)close(fd);
         return;
     }
+    srv_source_attach(s, src, c);
     c->next = s->conns;
     if (s->conns != NULL)
         s->conns->prev = c;
@@ -317,6 +327,7 @@ void conn_close(conn *c)
     if (c->next != NULL)
         c->next->prev = c->prev;
     s->stats.open--;
+    srv_source_detach(c);
     event_free(c->ev);
     altroot_tls_event_free(c->tls);
     (void)close(c->fd);

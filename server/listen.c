@@ -156,21 +156,36 @@ static void fit_fd_limit(srv *s)
     }
 }
 
+/* The per-address limits in force: never above the global one. */
+static void fit_source_limits(srv *s)
+{
+    s->max_per_source = s->cfg->max_per_source;
+    if (s->max_per_source > s->max_conn)
+        s->max_per_source = s->max_conn;
+    s->max_idle_per_source = s->cfg->max_idle_per_source;
+    if (s->max_idle_per_source > s->max_per_source)
+        s->max_idle_per_source = s->max_per_source;
+}
+
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *addr,
                       int socklen, void *arg)
 {
-    (void)l, (void)addr, (void)socklen;
+    (void)l, (void)socklen;
     srv *s = arg;
     s->stats.accepted++;
-    if (s->draining || s->stats.open >= s->max_conn) {
-        /* At the limit a prompt close beats a client hanging in the backlog. */
+    /* Refused (at a limit, see admit.c): a prompt close beats a client hanging in the backlog. */
+    srv_source *src = NULL;
+    if (s->draining)
         s->stats.rejected_at_limit++;
+    else
+        src = srv_admit(s, addr);
+    if (src == NULL) {
         (void)close(fd);
         return;
     }
     int one = 1;
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    conn_start(s, fd);
+    conn_start(s, fd, src);
 }
 
 static void on_resume(evutil_socket_t fd, short what, void *arg)
@@ -284,6 +299,8 @@ static altroot_err start_listening(srv *s)
 static altroot_err setup(srv *s)
 {
     fit_fd_limit(s);
+    fit_source_limits(s);
+    TRY(srv_sources_init(s));
     TRY(prepare_root(s));
     altroot_err err = altroot_tls_event_server_new(s->cfg->chain, s->cfg->key, &s->tls);
     if (err != ALTROOT_OK) {
@@ -301,6 +318,7 @@ static void teardown(srv *s)
 {
     while (s->conns != NULL)
         conn_close(s->conns);
+    srv_sources_free(s);
     if (s->listener != NULL)
         evconnlistener_free(s->listener);
     struct event *events[] = {s->sigint, s->sigterm, s->grace, s->resume};
@@ -316,7 +334,8 @@ static void teardown(srv *s)
 altroot_err srv_run(const srv_config *cfg)
 {
     ENSURE(cfg != NULL && cfg->listen != NULL && cfg->chain != NULL && cfg->key != NULL &&
-               cfg->max_connections > 0 && cfg->timeout_ms > 0,
+               cfg->max_connections > 0 && cfg->max_per_source > 0 &&
+               cfg->max_idle_per_source > 0 && cfg->timeout_ms > 0,
            ALTROOT_E_ARG);
     (void)signal(SIGPIPE, SIG_IGN);
     srv *s = altroot_calloc(1, sizeof *s);

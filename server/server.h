@@ -16,6 +16,8 @@ typedef struct srv_config {
     const altroot_certs *chain; /* borrowed for the run: leaf first */
     const altroot_key *key;     /* borrowed for the run: the leaf's private key */
     size_t max_connections;     /* open connections at most; more are closed at accept */
+    size_t max_per_source;      /* open connections from one client address at most */
+    size_t max_idle_per_source; /* idle ones (no complete request yet) from one address */
     int timeout_ms;             /* handshake + request head, keep-alive idle, write stall */
     const char *port_file;      /* borrowed: written with the bound port, or NULL */
 } srv_config;

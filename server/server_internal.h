@@ -16,11 +16,18 @@
 struct event;
 struct event_base;
 struct evconnlistener;
+struct sockaddr;
 
-/* Counters shown on the status page; nothing secret. */
+/* Counters shown on the status page; nothing secret (no client address). */
 typedef struct srv_stats {
     uint64_t accepted, rejected_at_limit, handshakes, handshake_failures, not_tls, timeouts,
         requests, open, peak_open;
+    uint64_t idle;                   /* open connections with no complete request (admit.c) */
+    uint64_t sources;                /* client addresses holding a connection now */
+    uint64_t peak_per_source;        /* the most connections one address held at once */
+    uint64_t rejected_per_source;    /* closed at accept: the address held its open or idle limit */
+    uint64_t evicted_idle;           /* idle connections closed to admit another at the limit */
+    uint64_t idle_closed_per_source; /* keep-alive ended after a response: idle limit held */
 } srv_stats;
 
 typedef enum conn_state {
@@ -32,6 +39,16 @@ typedef enum conn_state {
 
 typedef struct conn conn;
 
+/* One client address and what it holds (admit.c). */
+typedef struct srv_source {
+    uint8_t addr[16];
+    uint8_t addr_len; /* 4 (IPv4), 16 (IPv6), 0 (any other family: one shared entry) */
+    size_t bucket;
+    size_t open, idle;
+    conn *idle_head, *idle_tail; /* its idle connections, oldest first */
+    struct srv_source *bucket_next, *prev, *next;
+} srv_source;
+
 typedef struct srv {
     const srv_config *cfg;
     struct event_base *base;
@@ -42,8 +59,13 @@ typedef struct srv {
     char bound[80];  /* the address actually bound, "127.0.0.1:8443" */
     size_t max_conn; /* cfg->max_connections, lowered if the descriptor limit is smaller */
     uint64_t started_ms;
+    size_t max_per_source, max_idle_per_source; /* in force: at most max_conn */
     srv_stats stats;
-    conn *conns; /* every open connection, for shutdown */
+    conn *conns;          /* every open connection, for shutdown */
+    srv_source **buckets; /* client addresses by seeded hash; bucket_mask + 1 of them */
+    size_t bucket_mask;
+    uint64_t hash_seed;
+    srv_source *sources; /* every address holding a connection */
     bool draining;
 } srv;
 
@@ -62,15 +84,36 @@ struct conn {
     uint64_t file_left;
     bool close_after;
     conn *prev, *next;
+    srv_source *src; /* its client address; NULL once detached */
+    bool idle;       /* no complete request: on src's idle list */
+    uint64_t idle_since_ms;
+    conn *idle_prev, *idle_next;
 };
 
 /* Monotonic milliseconds. */
 uint64_t srv_now_ms(void);
 
-/* Take a just-accepted socket (non-blocking); closes it on failure. */
-void conn_start(srv *s, int fd);
+/* Take a just-accepted socket (non-blocking) from an admitted address; closes it on failure. */
+void conn_start(srv *s, int fd, srv_source *src);
 /* Close and free; the slot is free again. */
 void conn_close(conn *c);
+
+/* Fair admission (admit.c). The table of client addresses, sized for max_conn; freed with
+ * srv_sources_free() once every connection is closed. */
+ALTROOT_MUST_CHECK altroot_err srv_sources_init(srv *s);
+void srv_sources_free(srv *s);
+/* At accept: the entry of `addr` (borrowed; valid while a connection of it is open) when a
+ * connection from it may be admitted now, after closing one idle connection at the global
+ * limit if one may give way; NULL when it is refused (counted). */
+srv_source *srv_admit(srv *s, const struct sockaddr *addr);
+/* Count `c` against `src` as idle; with c NULL (its setup failed), forget an empty `src`. */
+void srv_source_attach(srv *s, srv_source *src, conn *c);
+/* Move `c` onto or off its address's idle list. */
+void srv_conn_set_idle(conn *c, bool idle);
+/* Whether `c`'s address may hold one more idle connection. */
+bool srv_source_may_idle(const conn *c);
+/* Uncount `c` (on close). */
+void srv_source_detach(conn *c);
 
 /* Build the response to a parsed request (or to a rejected one, req->status != 0) into c->out,
  * and set c->file_fd/file_left/close_after. */

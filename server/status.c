@@ -42,16 +42,44 @@ static json_t *chain_json(const altroot_certs *chain)
     return a;
 }
 
+/* Fair admission: per-address counts and limits (counts only, never an address). */
+static altroot_err admission_json(const srv *s, json_t *obj)
+{
+    const srv_stats *st = &s->stats;
+    const struct {
+        const char *name;
+        uint64_t value;
+    } rows[] = {
+        {"idle", st->idle},
+        {"sources", st->sources},
+        {"peak_per_source", st->peak_per_source},
+        {"rejected_per_source", st->rejected_per_source},
+        {"evicted_idle", st->evicted_idle},
+        {"idle_closed_per_source", st->idle_closed_per_source},
+        {"max_per_source", s->max_per_source},
+        {"max_idle_per_source", s->max_idle_per_source},
+    };
+    for (size_t i = 0; i < ALTROOT_ARRAY_LEN(rows); i++)
+        ENSURE(json_object_set_new(obj, rows[i].name, json_integer((json_int_t)rows[i].value)) == 0,
+               ALTROOT_E_NOMEM);
+    return ALTROOT_OK;
+}
+
 static json_t *stats_json(const srv *s)
 {
     const srv_stats *st = &s->stats;
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "open",
-                     (json_int_t)st->open, "peak_open", (json_int_t)st->peak_open, "accepted",
-                     (json_int_t)st->accepted, "rejected_at_limit",
-                     (json_int_t)st->rejected_at_limit, "handshakes", (json_int_t)st->handshakes,
-                     "handshake_failures", (json_int_t)st->handshake_failures, "not_tls",
-                     (json_int_t)st->not_tls, "timeouts", (json_int_t)st->timeouts, "requests",
-                     (json_int_t)st->requests, "max", (json_int_t)s->max_conn);
+    json_t *obj = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "open", (json_int_t)st->open,
+        "peak_open", (json_int_t)st->peak_open, "accepted", (json_int_t)st->accepted,
+        "rejected_at_limit", (json_int_t)st->rejected_at_limit, "handshakes",
+        (json_int_t)st->handshakes, "handshake_failures", (json_int_t)st->handshake_failures,
+        "not_tls", (json_int_t)st->not_tls, "timeouts", (json_int_t)st->timeouts, "requests",
+        (json_int_t)st->requests, "max", (json_int_t)s->max_conn);
+    if (obj != NULL && admission_json(s, obj) != ALTROOT_OK) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
 }
 
 static altroot_err status_json(const conn *c, uint64_t uptime, altroot_bytes *out)
@@ -129,6 +157,23 @@ static altroot_err html_stats(const srv *s, altroot_bytes *out)
                     (unsigned long long)st->handshakes, (unsigned long long)st->handshake_failures,
                     (unsigned long long)st->not_tls, (unsigned long long)st->timeouts,
                     (unsigned long long)st->requests));
+    TRY(srv_appendf(out,
+                    "<h2>Fair admission</h2>\n<table>\n"
+                    "<tr><td>idle (no complete request)</td><td>%llu</td></tr>\n"
+                    "<tr><td>client addresses</td><td>%llu</td></tr>\n"
+                    "<tr><td>most held by one address</td><td>%llu</td></tr>\n",
+                    (unsigned long long)st->idle, (unsigned long long)st->sources,
+                    (unsigned long long)st->peak_per_source));
+    TRY(srv_appendf(
+        out,
+        "<tr><td>limit per address</td><td>%zu</td></tr>\n"
+        "<tr><td>idle limit per address</td><td>%zu</td></tr>\n"
+        "<tr><td>rejected: address at its limit</td><td>%llu</td></tr>\n"
+        "<tr><td>idle evicted at the limit</td><td>%llu</td></tr>\n"
+        "<tr><td>keep-alive ended: address at its idle limit</td><td>%llu</td></tr>\n"
+        "</table>\n",
+        s->max_per_source, s->max_idle_per_source, (unsigned long long)st->rejected_per_source,
+        (unsigned long long)st->evicted_idle, (unsigned long long)st->idle_closed_per_source));
     return ALTROOT_OK;
 }
 

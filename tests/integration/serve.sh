@@ -159,7 +159,9 @@ rm -f held.ready
 wait "$HOLDER" 2>/dev/null
 
 # ---- 200 concurrent idle TLS connections while a well-behaved client is served ----
-start_serve many --listen 127.0.0.1:0 --root www --timeout 20 --max-connections 400 || exit 1
+# (all from 127.0.0.1: the per-address limits raised to the global one)
+start_serve many --listen 127.0.0.1:0 --root www --timeout 20 --max-connections 400 \
+    --max-per-source 400 --max-idle-per-source 400 || exit 1
 U="https://localhost:$PORT"
 rm -f many.ready
 $CLIENT hold "$PORT" ca.pem 200 30 many.ready >many.out 2>many.err &
@@ -189,6 +191,34 @@ kill -INT "$SERVER_PID"
 wait "$SERVER_PID"
 rc=$?
 check "SIGINT: exit 0" '[ "$rc" -eq 0 ]'
+
+# ---- limits per client address (fair admission under attack: serve_fair.sh) ----
+head -c $((16 << 20)) /dev/zero >www/big16.bin # more than loopback's socket buffers
+start_serve persource --listen 127.0.0.1:0 --root www --timeout 10 --max-connections 50 \
+    --max-per-source 3 --max-idle-per-source 2 || exit 1
+U="https://localhost:$PORT"
+out=$($CLIENT idlelimit "$PORT" ca.pem /big16.bin 2>&1)
+check "keep-alive ends after the answer when the address holds its idle limit ($out)" \
+    '[ "$out" = "answer 16777216 of 16777216 bytes, then closed" ]'
+rm -f pair.ready
+$CLIENT hold "$PORT" ca.pem 2 20 pair.ready >pair.out 2>pair.err &
+HOLDER=$!
+PIDS+=("$HOLDER")
+for _ in $(seq 1 100); do [ -s pair.ready ] && break; sleep 0.05; done
+code=$(curl -sS --max-time 5 --cacert ca.pem -o /dev/null -w '%{http_code}' "$U/index.html" 2>/dev/null)
+check "two idle connections from 127.0.0.1: a third from it is closed at accept ($code)" \
+    '[ "$code" = 000 ]'
+body=$(curl -sS --max-time 5 --interface 127.0.0.2 --cacert ca.pem "$U/index.html")
+check "while 127.0.0.2 is served" '[ "$body" = "hello from altroot" ]'
+curl -sS --max-time 5 --interface 127.0.0.2 --cacert ca.pem -o persource.json "$U/.well-known/altroot/status?format=json"
+echo "# $(jq -c .connections persource.json)"
+check "status: per-address limits in force and counted" \
+    'json_true persource.json ".connections | .max_per_source == 3 and .max_idle_per_source == 2 and .rejected_per_source >= 1 and .idle_closed_per_source == 1 and .idle == 2 and .sources == 2"'
+rm -f pair.ready
+wait "$HOLDER" 2>/dev/null
+check "the idle pair was still open when its client let go ($(cat pair.out))" '[ "$(cat pair.out)" = 2 ]'
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
 
 # ---- IPv6 loopback, and a status-page-only server ----
 if start_serve v6 --listen '[::1]:0' 2>/dev/null; then
@@ -240,4 +270,6 @@ expect_one_line "key file that is a certificate" --cert chain.pem --key leaf.pem
 expect_one_line "root that is not a directory" --cert chain.pem --key leaf.key --root secret.txt
 expect_one_line "listen on a name" --cert chain.pem --key leaf.key --listen localhost:0
 expect_one_line "zero connections" --cert chain.pem --key leaf.key --max-connections 0
+expect_one_line "zero per address" --cert chain.pem --key leaf.key --max-per-source 0
+expect_one_line "idle per address not a number" --cert chain.pem --key leaf.key --max-idle-per-source x
 finish

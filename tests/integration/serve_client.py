@@ -37,10 +37,30 @@ is removed, and prints one line of counts (details on stderr):
                            rounds of every request of MALFORMED, each on its own connection:
                            "rounds R requests N wrong W" where a wrong answer has a status other
                            than the one documented, leaves the connection open, or has SECRET
+
+For serve_fair.sh (fair admission; one source address per client):
+
+  idlelimit PORT CA PATH   with --max-idle-per-source 2: connections A and B idle, A asks for
+                           PATH (a file larger than the socket buffers) and stops reading, C
+                           connects, then A reads its whole answer: prints "kept" when A stays
+                           open for the next request, "closed" when the server ended it after
+                           the answer (C took the last idle place of the address)
+
+  idlehold PORT N SECONDS STOP READY [K]
+                           N plain TCP connections from 127.0.0.1 (or, given K, from 127.0.1.1
+                           to 127.0.1.K in turn) that never send a byte; each one the server
+                           closes is opened again at once, from the same address. READY gets N
+                           once the first N are open. At the end: "opened O dropped D open N"
+  fair PORT CA SOURCE PATH BODY N SECONDS
+                           N requests from SOURCE (a loopback address), each on a fresh TLS
+                           connection with a 5 s limit, one every 20 ms, all within SECONDS
+                           (those not made by then count as not served); each answer must be
+                           200 with the bytes of the file BODY: "requests N served S max_ms M"
 """
 import codecs
 import os
 import random
+import selectors
 import socket
 import ssl
 import struct
@@ -426,6 +446,109 @@ def malformed(port, ca, seconds, stop, secret):
     print("rounds %d requests %d wrong %d" % (i + 1, n, wrong))
 
 
+# ---- serve_fair.sh: one source holding idle connections, a good client from another ----
+
+
+def idlehold(port, n, seconds, stop, ready, k=0):
+    sel = selectors.DefaultSelector()
+    opened = dropped = 0
+
+    def open_one(source):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind((source, 0))
+        s.setblocking(False)
+        s.connect_ex(("127.0.0.1", port))  # loopback: done at once, or in progress
+        sel.register(s, selectors.EVENT_READ, source)
+
+    for i in range(n):
+        open_one("127.0.1.%d" % (i % k + 1) if k else "127.0.0.1")
+        opened += 1
+    with open(ready + ".tmp", "w") as f:
+        f.write("%d\n" % n)
+    os.rename(ready + ".tmp", ready)
+    end = time.monotonic() + seconds
+    while running(end, stop):
+        for key, _ in sel.select(timeout=0.1):
+            s = key.fileobj
+            try:
+                if s.recv(1):
+                    continue  # the server sends nothing before a ClientHello; never here
+            except BlockingIOError:
+                continue
+            except OSError:
+                pass  # reset: dropped as well
+            sel.unregister(s)
+            s.close()
+            dropped += 1
+            open_one(key.data)
+            opened += 1
+    alive = len(sel.get_map())
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+    print("opened %d dropped %d open %d" % (opened, dropped, alive))
+
+
+def idlelimit(port, ca, path):
+    a, b = tls(port, ca, timeout=10), tls(port, ca, timeout=10)
+    a.sendall(b"GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % path.encode())
+    time.sleep(0.5)  # the server has filled the socket buffers and waits for A to read
+    c = tls(port, ca, timeout=10)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += a.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(head.lower().split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0])
+    while len(body) < length:
+        chunk = a.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    a.settimeout(3)
+    try:
+        rest = a.recv(1)
+    except (socket.timeout, TimeoutError):
+        rest = None
+    except OSError:
+        rest = b""
+    print("answer %d of %d bytes, then %s" % (len(body), length, "closed" if rest == b"" else "kept"))
+    for s in (a, b, c):
+        s.close()
+
+
+def fair(port, ca, source, path, body_file, n, seconds):
+    with open(body_file, "rb") as f:
+        want = f.read()
+    ctx = ssl.create_default_context(cafile=ca)
+    served = 0
+    worst = 0.0
+    end = time.monotonic() + seconds
+    for i in range(n):
+        if time.monotonic() > end:
+            print("out of time after %d requests" % i, file=sys.stderr)
+            break
+        start = time.monotonic()
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5,
+                                            source_address=(source, 0))
+            with ctx.wrap_socket(sock, server_hostname="localhost") as s:
+                s.sendall(b"GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                          % path.encode())
+                data, _ = read_all(s)
+            head, _, body = data.partition(b"\r\n\r\n")
+            ok = head.startswith(b"HTTP/1.1 200 ") and body == want
+            why = head.split(b"\r\n", 1)[0].decode("latin-1") or "no answer"
+        except OSError as e:
+            ok, why = False, repr(e)
+        took = time.monotonic() - start
+        worst = max(worst, took)
+        if ok:
+            served += 1
+        else:
+            print("request %d failed after %.2f s: %s" % (i + 1, took, why), file=sys.stderr)
+        time.sleep(0.02)
+    print("requests %d served %d max_ms %d" % (n, served, worst * 1000))
+
+
 def main():
     cmd, port = sys.argv[1], int(sys.argv[2])
     if cmd == "raw":
@@ -451,6 +574,14 @@ def main():
         garbage(port, float(sys.argv[3]), sys.argv[4])
     elif cmd == "flood":
         flood(port, sys.argv[3], float(sys.argv[4]), sys.argv[5])
+    elif cmd == "idlehold":
+        k = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+        idlehold(port, int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], k)
+    elif cmd == "idlelimit":
+        idlelimit(port, sys.argv[3], sys.argv[4])
+    elif cmd == "fair":
+        fair(port, sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], int(sys.argv[7]),
+             float(sys.argv[8]))
     elif cmd == "malformed":
         malformed(port, sys.argv[3], float(sys.argv[4]), sys.argv[5], sys.argv[6].encode())
 

@@ -15,6 +15,8 @@ IDLE=1000     # idle TLS connections held at once
 TRICKLE=50    # slowloris connections
 HALFOPEN=100  # half TCP-only, half with a ClientHello cut in the middle
 MAX_CONN=2000 # room for all of them, the flood and the good client
+# Every client here is 127.0.0.1: the per-address limits are raised to the global one (fair
+# admission between addresses is serve_fair.sh's).
 # The server needs 2 x MAX_CONN + 32 descriptors (it raises its own soft limit within the hard
 # one); the clients hold over 1,000 sockets in one process.
 if ! ulimit -n 8192; then
@@ -58,7 +60,8 @@ echo "TOP-SECRET-OUTSIDE-ROOT" >secret.txt
 ln -s ../secret.txt www/escape.txt
 
 "${SERVER_ENV[@]}" "$ALTROOT" serve --cert leaf.pem --key leaf.key --listen 127.0.0.1:0 \
-    --root www --timeout 240 --max-connections "$MAX_CONN" --port-file serve.port >serve.log 2>&1 &
+    --root www --timeout 240 --max-connections "$MAX_CONN" --max-per-source "$MAX_CONN" \
+    --max-idle-per-source "$MAX_CONN" --port-file serve.port >serve.log 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 PORT=

@@ -11,19 +11,28 @@
 #define DEFAULT_MAX_CONNECTIONS 1024
 #define MAX_MAX_CONNECTIONS 65536
 #define DEFAULT_TIMEOUT_MS 10000
+/* A browser opens about six connections to a host; these leave room for several people behind
+ * one address, while one address can no longer fill the server. */
+#define DEFAULT_MAX_PER_SOURCE 64
+#define DEFAULT_MAX_IDLE_PER_SOURCE 16
 
 static void usage(FILE *out)
 {
     fprintf(
         out,
         "usage: altroot serve --cert CHAIN.pem --key KEY.pem [--listen ADDR:PORT] [--root DIR]\n"
-        "                     [--max-connections N] [--timeout SEC] [--port-file FILE]\n"
+        "                     [--max-connections N] [--max-per-source N]\n"
+        "                     [--max-idle-per-source N] [--timeout SEC] [--port-file FILE]\n"
         "Serves DIR and a status page (/.well-known/altroot/status, HTML or JSON) over\n"
         "HTTPS (TLS 1.2/1.3) with the certificate chain (leaf first) and its private key.\n"
         "  --listen ADDR:PORT   IPv4:PORT or [IPv6]:PORT (default " DEFAULT_LISTEN
         "; port 0 picks one)\n"
         "  --root DIR           files to serve (default: none, only the status page)\n"
-        "  --max-connections N  open connections at most (default 1024)\n"
+        "  --max-connections N  open connections at most (default 1024); at the limit the\n"
+        "                       oldest idle one of the address holding the most gives way\n"
+        "  --max-per-source N   open connections from one client address (default 64)\n"
+        "  --max-idle-per-source N\n"
+        "                       of those, idle ones: no complete request yet (default 16)\n"
         "  --timeout SEC        handshake + request head, keep-alive idle (default 10)\n"
         "  --port-file FILE     write the bound port there once listening\n"
         "Stops gracefully on SIGINT or SIGTERM (exit 0); exit 2 on unusable input.\n");
@@ -82,6 +91,10 @@ static int parse_option(serve_args *a, int argc, char **argv, int *i)
         a->cfg.port_file = val;
     else if (strcmp(opt, "--max-connections") == 0)
         ok = ok && parse_count(val, &a->cfg.max_connections);
+    else if (strcmp(opt, "--max-per-source") == 0)
+        ok = ok && parse_count(val, &a->cfg.max_per_source);
+    else if (strcmp(opt, "--max-idle-per-source") == 0)
+        ok = ok && parse_count(val, &a->cfg.max_idle_per_source);
     else if (strcmp(opt, "--timeout") == 0)
         ok = ok && parse_seconds(val, &a->cfg.timeout_ms);
     else {
@@ -124,6 +137,8 @@ int cmd_serve(int argc, char **argv)
 {
     serve_args a = {.cfg = {.listen = DEFAULT_LISTEN,
                             .max_connections = DEFAULT_MAX_CONNECTIONS,
+                            .max_per_source = DEFAULT_MAX_PER_SOURCE,
+                            .max_idle_per_source = DEFAULT_MAX_IDLE_PER_SOURCE,
                             .timeout_ms = DEFAULT_TIMEOUT_MS}};
     for (int i = 1; i < argc; i++) {
         int r = parse_option(&a, argc, argv, &i);

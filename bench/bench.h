@@ -44,6 +44,10 @@ void bench_report_rate(const char *name, bench_stat ours, const char *baseline_n
 #define BENCH_NOW ((altroot_time)1795849200)
 #define BENCH_DAY 86400
 
+/* A measured operation did not give the result it must: print "bench: WHAT failed" and exit 1
+ * (stdout flushed first, so the rows already measured stay). */
+_Noreturn void bench_fail(const char *what);
+
 /* Print "bench: WHAT: E_..." and return 0 unless `e` is OK. */
 int bench_check(altroot_err e, const char *what);
 

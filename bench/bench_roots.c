@@ -64,7 +64,7 @@ static void ossl_chain_run(void *arg)
         const unsigned char *p = o->der[i].ptr;
         X509 *x = d2i_X509(NULL, &p, (long)o->der[i].len);
         if (x == NULL)
-            abort();
+            bench_fail(__func__);
         if (i == 0)
             leaf = x;
         else
@@ -75,7 +75,7 @@ static void ossl_chain_run(void *arg)
     X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)NOW);
     X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_X509_STRICT);
     if (X509_verify_cert(ctx) != 1)
-        abort();
+        bench_fail(__func__);
     X509_STORE_CTX_free(ctx);
     sk_X509_pop_free(rest, X509_free);
     X509_free(leaf);
@@ -129,7 +129,7 @@ static void devid_ours(void *arg)
         .cert = altroot_cert_der(f->idevid), .chain = f->chain, .store = f->store, .at = NOW};
     altroot_devid_result r;
     if (altroot_devid_verify(&p, &r) != ALTROOT_OK || !r.verified)
-        abort();
+        bench_fail(__func__);
     altroot_devid_result_clear(&r);
 }
 
@@ -182,13 +182,13 @@ static void verdict_run(void *arg)
     altroot_verdict v;
     altroot_verdict_init(&v);
     if (altroot_evaluate_chain(a->chain, "127.0.0.1", a->store, NOW, &v) != ALTROOT_OK)
-        abort();
+        bench_fail(__func__);
     bool verified = false;
     for (size_t i = 0; i < v.root_count; i++)
         verified |=
             strcmp(v.roots[i].root, a->root) == 0 && v.roots[i].status == ALTROOT_ROOT_VERIFIED;
     if (!verified)
-        abort();
+        bench_fail(__func__);
     altroot_verdict_clear(&v);
 }
 
@@ -255,12 +255,17 @@ static int fdo_make(fdo_fx *f, int entries)
     f->owner_key = f->mfr_key;
     for (int i = 0; ok && i < entries; i++)
         ok = fdo_extend(f);
-    altroot_bytes owner = ALTROOT_BYTES_INIT;
+    /* Ownership counts only for a chain of owners rooted at an fdo-mfr key that signed entry 0
+     * (docs/fdo.md): the manufacturer's key is an anchor beside the device CA. */
+    altroot_bytes owner = ALTROOT_BYTES_INIT, mfr = ALTROOT_BYTES_INIT;
     f->store = empty_store();
     ok = ok && bench_check(altroot_key_spki_der(f->owner_key, &owner), "owner") &&
+         bench_check(altroot_key_spki_der(f->mfr_key, &mfr), "manufacturer") &&
          add_anchor(f->store, ALTROOT_ANCHOR_FDO_MFR, altroot_cert_der(f->devca)) &&
+         add_anchor(f->store, ALTROOT_ANCHOR_FDO_MFR, altroot_bytes_span(&mfr)) &&
          add_anchor(f->store, ALTROOT_ANCHOR_FDO_OWNER, altroot_bytes_span(&owner));
     altroot_bytes_clear(&owner);
+    altroot_bytes_clear(&mfr);
     return ok;
 }
 
@@ -271,7 +276,7 @@ static void fdo_ours(void *arg)
     altroot_fdo_result r;
     if (altroot_fdo_verify(altroot_bytes_span(&f->voucher), 0, &p, &r) != ALTROOT_OK ||
         !r.verified || !r.ownership)
-        abort();
+        bench_fail(__func__);
     altroot_fdo_result_clear(&r);
 }
 
@@ -334,7 +339,7 @@ static void mud_ours(void *arg)
                             .url_source = ALTROOT_MUD_URL_NETWORK};
     altroot_mud_result r;
     if (altroot_mud_verify(&p, &r) != ALTROOT_OK || !r.verified)
-        abort();
+        bench_fail(__func__);
     altroot_mud_result_clear(&r);
 }
 
@@ -348,7 +353,7 @@ static void mud_openssl(void *arg)
     BIO *content = BIO_new_mem_buf(f->file.ptr, (int)f->file.len);
     if (cms == NULL || content == NULL ||
         CMS_verify(cms, NULL, f->ossl, content, NULL, CMS_BINARY | CMS_DETACHED) != 1)
-        abort();
+        bench_fail(__func__);
     BIO_free(content);
     CMS_ContentInfo_free(cms);
 }

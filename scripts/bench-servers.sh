@@ -83,8 +83,10 @@ cert=$tmp/dev/cert.pem
 key=$tmp/dev/key.pem
 
 # ---- the servers ----
+# Every client here is 127.0.0.1: altroot's per-address limits are raised to the global one.
 "$altroot" serve --cert "$cert" --key "$key" --listen 127.0.0.1:0 --port-file "$tmp/altroot.port" \
-    --max-connections $((connections + 100)) --timeout 600 >"$tmp/altroot.log" 2>&1 &
+    --max-connections $((connections + 100)) --max-per-source $((connections + 100)) \
+    --max-idle-per-source $((connections + 100)) --timeout 600 >"$tmp/altroot.log" 2>&1 &
 altroot_pid=$!
 pids+=("$altroot_pid")
 

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include "bench.h"
+#include "crypto/sig_count.h"
 
 double bench_clock_us(int clock)
 {
@@ -69,6 +70,61 @@ bench_stat bench_run(bench_fn fn, void *arg, int iters, int rounds)
     s = bench_stat_of(per, rounds);
     free(per);
     return s;
+}
+
+bench_item bench_item_make(const char *name, bench_fn fn, void *arg, int iters)
+{
+    bench_item it;
+    memset(&it, 0, sizeof it);
+    it.name = name;
+    it.fn = fn;
+    it.arg = arg;
+    it.iters = iters;
+    return it;
+}
+
+void bench_interleave(bench_item *items, int n, int rounds)
+{
+    double *wall = calloc((size_t)n * (size_t)rounds, sizeof *wall);
+    double *cpu = calloc((size_t)n * (size_t)rounds, sizeof *cpu);
+    if (wall == NULL || cpu == NULL)
+        bench_fail("allocation");
+    for (int k = 0; k < n; k++)
+        items[k].fn(items[k].arg);
+    for (int r = 0; r < rounds; r++) {
+        for (int j = 0; j < n; j++) {
+            bench_item *it = &items[(r + j) % n];
+            double w0 = now_us(), c0 = bench_clock_us(CLOCK_THREAD_CPUTIME_ID);
+            for (int i = 0; i < it->iters; i++)
+                it->fn(it->arg);
+            double c1 = bench_clock_us(CLOCK_THREAD_CPUTIME_ID), w1 = now_us();
+            size_t at = (size_t)((r + j) % n) * (size_t)rounds + (size_t)r;
+            wall[at] = (w1 - w0) / it->iters;
+            cpu[at] = (c1 - c0) / it->iters;
+        }
+    }
+    for (int k = 0; k < n; k++) {
+        items[k].wall = bench_stat_of(wall + (size_t)k * (size_t)rounds, rounds);
+        items[k].cpu = bench_stat_of(cpu + (size_t)k * (size_t)rounds, rounds);
+    }
+    free(wall);
+    free(cpu);
+}
+
+void bench_report_items(const bench_item *ours, const bench_item *base)
+{
+    bench_report(ours->name, ours->wall, base->name, base->wall);
+    char cpu_ours[64], cpu_base[64];
+    snprintf(cpu_ours, sizeof cpu_ours, "  thread CPU");
+    snprintf(cpu_base, sizeof cpu_base, "  thread CPU");
+    bench_report(cpu_ours, ours->cpu, cpu_base, base->cpu);
+}
+
+int bench_sigs_of(bench_fn fn, void *arg)
+{
+    uint64_t before = altroot_sig_count();
+    fn(arg);
+    return (int)(altroot_sig_count() - before);
 }
 
 void bench_header(const char *title)

@@ -14,6 +14,31 @@ typedef struct bench_stat {
 /* Run `fn` `iters` times per round, `rounds` rounds; per-operation statistics over the rounds. */
 bench_stat bench_run(bench_fn fn, void *arg, int iters, int rounds);
 
+/* One measured operation among others timed in the same rounds (bench_interleave). */
+typedef struct bench_item {
+    const char *name;
+    bench_fn fn;
+    void *arg;
+    int iters;            /* operations per round */
+    bench_stat wall, cpu; /* per operation: CLOCK_MONOTONIC and this thread's CPU time */
+} bench_item;
+
+/* An item not yet timed; `name` and `arg` are borrowed for its life. */
+bench_item bench_item_make(const char *name, bench_fn fn, void *arg, int iters);
+
+/* Time `n` items over `rounds` rounds, interleaved: every round runs each item's `iters`
+ * operations once, starting with item r % n in round r, so the machine's drift reaches all of
+ * them alike. Each item runs once untimed first (caches, lazy initialisation). */
+void bench_interleave(bench_item *items, int n, int rounds);
+
+/* Two lines: wall time (median, min-max over the rounds) and thread CPU time of `ours` against
+ * `base`, with their ratios. */
+void bench_report_items(const bench_item *ours, const bench_item *base);
+
+/* The signatures one call of `fn` verifies, counted by the crypto layer (src/crypto/sig_count.h):
+ * what a signature floor must contain. */
+int bench_sigs_of(bench_fn fn, void *arg);
+
 /* Median, min and max of `n` per-operation samples in microseconds (sorted in place). */
 bench_stat bench_stat_of(double *samples, int n);
 

@@ -1,7 +1,8 @@
 /*
  * Verification cost per root of trust, each item against plain OpenSSL doing the same work where
- * OpenSSL can (chains, CMS), and against the floor: the ECDSA P-256 verifications the work
- * contains, with keys already parsed.
+ * OpenSSL can (chains, CMS), both sides from the same DER bytes, and against the floor: as many
+ * ECDSA P-256 verifications, with keys already parsed, as the crypto layer's signature counter
+ * says one altroot verification made. Rounds are interleaved; wall and thread CPU time.
  *   - 802.1AR: an IDevID under an issuing CA under the maker's root (altroot_devid_verify);
  *   - Matter ownership: a NOC -> ICAC -> RCAC chain as a TLS chain (primary integration);
  *   - FDO: vouchers of 1, 5 and 20 entries (no OpenSSL equivalent: COSE over CBOR);
@@ -122,15 +123,32 @@ static int devid_make(devid_fx *f)
     return ok && ossl_chain_make(&f->ossl, f->root);
 }
 
+/* Certificates parsed from their DER bytes, as the OpenSSL baselines parse theirs each time. */
+static altroot_certs *certs_from_der(const altroot_span *der, int count)
+{
+    altroot_certs *chain = NULL;
+    if (altroot_certs_new(&chain) != ALTROOT_OK)
+        bench_fail("altroot_certs_new");
+    for (int i = 0; i < count; i++) {
+        altroot_cert *c = NULL;
+        if (altroot_cert_from_der(der[i], &c) != ALTROOT_OK ||
+            altroot_certs_push(chain, c) != ALTROOT_OK)
+            bench_fail("altroot_cert_from_der");
+        altroot_cert_free(c);
+    }
+    return chain;
+}
+
 static void devid_ours(void *arg)
 {
     devid_fx *f = arg;
-    altroot_devid_params p = {
-        .cert = altroot_cert_der(f->idevid), .chain = f->chain, .store = f->store, .at = NOW};
+    altroot_certs *chain = certs_from_der(&f->ossl.der[1], 1); /* the issuing CA */
+    altroot_devid_params p = {.cert = f->ossl.der[0], .chain = chain, .store = f->store, .at = NOW};
     altroot_devid_result r;
     if (altroot_devid_verify(&p, &r) != ALTROOT_OK || !r.verified)
         bench_fail(__func__);
     altroot_devid_result_clear(&r);
+    altroot_certs_free(chain);
 }
 
 /* ---- Matter NOC chain (primary integration) ---- */
@@ -169,20 +187,32 @@ static int noc_make(noc_fx *f)
     return ok && ossl_chain_make(&f->ossl, f->rcac);
 }
 
-/* The whole connection verdict for a chain, as a client computes it after a handshake. */
+/* The whole connection verdict for a chain given as DER bytes, as a client computes it after a
+ * handshake (parsing included, as in the OpenSSL baseline). */
 typedef struct verdict_arg {
-    const altroot_certs *chain;
+    altroot_span der[4];
+    int count;
     const altroot_trust_store *store;
     const char *root; /* the root that must verify */
 } verdict_arg;
+
+static verdict_arg verdict_of(const altroot_certs *chain, const altroot_trust_store *store)
+{
+    verdict_arg a = {.store = store, .root = "matter"};
+    for (size_t i = 0; i < altroot_certs_count(chain) && i < 4; i++)
+        a.der[a.count++] = altroot_cert_der(altroot_certs_get(chain, i));
+    return a;
+}
 
 static void verdict_run(void *arg)
 {
     verdict_arg *a = arg;
     altroot_verdict v;
     altroot_verdict_init(&v);
-    if (altroot_evaluate_chain(a->chain, "127.0.0.1", a->store, NOW, &v) != ALTROOT_OK)
+    altroot_certs *chain = certs_from_der(a->der, a->count);
+    if (altroot_evaluate_chain(chain, "127.0.0.1", a->store, NOW, &v) != ALTROOT_OK)
         bench_fail(__func__);
+    altroot_certs_free(chain);
     bool verified = false;
     for (size_t i = 0; i < v.root_count; i++)
         verified |=
@@ -393,10 +423,20 @@ static int evidence_make(evidence_fx *f)
 
 static bench_floor floor_fx;
 
-static bench_stat floor_of(int count, int iters, int rounds)
+/* The floor for what one call of `fn` verifies: that many ECDSA P-256 verifications, the count
+ * taken from the crypto layer's signature counter (every fixture here signs with P-256). */
+typedef struct floor_item {
+    bench_floor floor;
+    char name[64];
+} floor_item;
+
+static bench_item floor_for(floor_item *fi, bench_fn fn, void *arg, int iters)
 {
-    floor_fx.count = count;
-    return bench_run(bench_floor_run, &floor_fx, iters, rounds);
+    fi->floor = floor_fx;
+    fi->floor.count = bench_sigs_of(fn, arg);
+    snprintf(fi->name, sizeof fi->name, "%d x ECDSA P-256 verify (floor, counted)",
+             fi->floor.count);
+    return bench_item_make(fi->name, bench_floor_run, &fi->floor, iters);
 }
 
 static void run_devid(int iters, int rounds)
@@ -405,20 +445,22 @@ static void run_devid(int iters, int rounds)
     noc_fx n;
     if (!devid_make(&f) || !noc_make(&n))
         exit(1);
-    bench_header("802.1AR IDevID and Matter NOC chains");
-    bench_stat ours = bench_run(devid_ours, &f, iters, rounds);
-    bench_report("altroot_devid_verify (IDevID, CA, root)", ours,
-                 "OpenSSL X509_verify_cert, same chain",
-                 bench_run(ossl_chain_run, &f.ossl, iters, rounds));
-    bench_report("altroot_devid_verify (IDevID, CA, root)", ours, "2 x ECDSA P-256 verify (floor)",
-                 floor_of(2, iters, rounds));
-    verdict_arg a = {n.chain, n.store, "matter"};
-    ours = bench_run(verdict_run, &a, iters, rounds);
-    bench_report("NOC chain as TLS chain: connection verdict", ours,
-                 "OpenSSL X509_verify_cert, same chain",
-                 bench_run(ossl_chain_run, &n.ossl, iters, rounds));
-    bench_report("NOC chain as TLS chain: connection verdict", ours,
-                 "2 x ECDSA P-256 verify (floor)", floor_of(2, iters, rounds));
+    verdict_arg a = verdict_of(n.chain, n.store);
+    floor_item fd, fn;
+    bench_item it[] = {
+        bench_item_make("altroot_devid_verify (IDevID, CA; from DER)", devid_ours, &f, iters),
+        bench_item_make("OpenSSL X509_verify_cert, same DER", ossl_chain_run, &f.ossl, iters),
+        floor_for(&fd, devid_ours, &f, iters),
+        bench_item_make("NOC chain from DER: connection verdict", verdict_run, &a, iters),
+        bench_item_make("OpenSSL X509_verify_cert, same DER", ossl_chain_run, &n.ossl, iters),
+        floor_for(&fn, verdict_run, &a, iters),
+    };
+    bench_interleave(it, 6, rounds);
+    bench_header("802.1AR IDevID and Matter NOC chains (both sides parse the DER each time)");
+    bench_report_items(&it[0], &it[1]);
+    bench_report_items(&it[0], &it[2]);
+    bench_report_items(&it[3], &it[4]);
+    bench_report_items(&it[3], &it[5]);
 }
 
 static void run_fdo(int iters, int rounds)
@@ -429,12 +471,13 @@ static void run_fdo(int iters, int rounds)
         fdo_fx f;
         if (!fdo_make(&f, entries[i]))
             exit(1);
-        char name[64], floor[64];
+        char name[64];
         snprintf(name, sizeof name, "altroot_fdo_verify, %d entries", entries[i]);
-        snprintf(floor, sizeof floor, "%d x ECDSA P-256 verify (floor)", entries[i] + 1);
         int n = entries[i] > 5 ? iters / 4 + 1 : iters;
-        bench_report(name, bench_run(fdo_ours, &f, n, rounds), floor,
-                     floor_of(entries[i] + 1, n, rounds));
+        floor_item fl;
+        bench_item it[] = {bench_item_make(name, fdo_ours, &f, n), floor_for(&fl, fdo_ours, &f, n)};
+        bench_interleave(it, 2, rounds);
+        bench_report_items(&it[0], &it[1]);
     }
 }
 
@@ -444,16 +487,20 @@ static void run_mud_and_evidence(int iters, int rounds)
     evidence_fx e;
     if (!mud_make(&m) || !evidence_make(&e))
         exit(1);
+    verdict_arg a = verdict_of(e.chain, e.store);
+    floor_item fm, fe;
+    bench_item it[] = {
+        bench_item_make("altroot_mud_verify (RFC 8520 + CMS + chain)", mud_ours, &m, iters),
+        bench_item_make("OpenSSL CMS_verify with the chain", mud_openssl, &m, iters),
+        floor_for(&fm, mud_ours, &m, iters),
+        bench_item_make("evidence from DER: connection verdict", verdict_run, &a, iters),
+        floor_for(&fe, verdict_run, &a, iters),
+    };
+    bench_interleave(it, 5, rounds);
     bench_header("MUD file + signature, and Matter evidence in a device certificate");
-    bench_stat ours = bench_run(mud_ours, &m, iters, rounds);
-    bench_report("altroot_mud_verify (RFC 8520 + CMS + chain)", ours,
-                 "OpenSSL CMS_verify with the chain", bench_run(mud_openssl, &m, iters, rounds));
-    bench_report("altroot_mud_verify (RFC 8520 + CMS + chain)", ours,
-                 "2 x ECDSA P-256 verify (floor)", floor_of(2, iters, rounds));
-    verdict_arg a = {e.chain, e.store, "matter"};
-    bench_report("evidence: connection verdict (DAC, CD, bind)",
-                 bench_run(verdict_run, &a, iters, rounds), "4 x ECDSA P-256 verify (floor)",
-                 floor_of(4, iters, rounds));
+    bench_report_items(&it[0], &it[1]);
+    bench_report_items(&it[0], &it[2]);
+    bench_report_items(&it[3], &it[4]);
 }
 
 int main(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include <altroot/alloc.h>
 
 #include "ossl.h"
+#include "sig_count.h"
 
 static altroot_err map_verify_error(int e)
 {
@@ -215,6 +216,10 @@ altroot_err altroot_chain_verify(const altroot_certs *presented, const altroot_c
     OSSL_ENSURE_GOTO(X509_STORE_CTX_set_ex_data(ctx, collect_idx, &c), ALTROOT_E_CRYPTO);
     X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
     int rc = X509_verify_cert(ctx);
+    /* A verified path of n certificates cost n - 1 signatures: OpenSSL checks each certificate
+     * with its issuer's key and never the trusted top's own (no X509_V_FLAG_CHECK_SS_SIGNATURE). */
+    if (rc == 1 && sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) > 1)
+        altroot_sig_count_add((uint64_t)sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) - 1);
     TRY_GOTO(c.oom);
     TRY_GOTO(summarise(ctx, anchors, rc, params->want_path, &r));
     *result = r;

@@ -6,6 +6,7 @@
 #include <openssl/x509v3.h>
 
 #include "ossl.h"
+#include "sig_count.h"
 
 static void oid_text(const ASN1_OBJECT *obj, char out[64])
 {
@@ -186,6 +187,7 @@ bool altroot_cert_signed_by(const altroot_cert *cert, const altroot_key *issuer_
 {
     if (cert == NULL || issuer_key == NULL)
         return false;
+    altroot_sig_count_add(1);
     bool ok = X509_verify(cert->x509, issuer_key->pkey) == 1;
     ERR_clear_error();
     return ok;

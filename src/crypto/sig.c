@@ -1,4 +1,5 @@
 /* Signature verification and signing for every algorithm the roots of trust use. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -8,6 +9,19 @@
 #include <openssl/rsa.h>
 
 #include "ossl.h"
+#include "sig_count.h"
+
+static _Atomic uint64_t sig_verified;
+
+uint64_t altroot_sig_count(void)
+{
+    return atomic_load_explicit(&sig_verified, memory_order_relaxed);
+}
+
+void altroot_sig_count_add(uint64_t n)
+{
+    atomic_fetch_add_explicit(&sig_verified, n, memory_order_relaxed);
+}
 
 typedef struct alg_desc {
     const char *digest;
@@ -121,6 +135,7 @@ altroot_err altroot_verify_signature(const altroot_key *key, altroot_sig_alg alg
     OSSL_ENSURE_GOTO(EVP_DigestVerifyInit_ex(md, &pctx, d->digest, NULL, NULL, key->pkey, NULL),
                      ALTROOT_E_CRYPTO);
     TRY_GOTO(set_padding(pctx, d));
+    altroot_sig_count_add(1);
     int rc = EVP_DigestVerify(md, der != NULL ? der : sig.ptr, (size_t)der_len,
                               data.ptr != NULL ? data.ptr : (const unsigned char *)"", data.len);
     err = rc == 1 ? ALTROOT_OK : ALTROOT_E_SIGNATURE;

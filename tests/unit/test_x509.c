@@ -2,6 +2,8 @@
 
 #include "testutil.h"
 
+#include "crypto/sig_count.h"
+
 #define DAY ((altroot_time)86400)
 static const altroot_time NOW = 1795849200; /* 2026-11-28T07:00:00Z */
 
@@ -176,6 +178,37 @@ static void chain_verifies_with_host_and_ip(void **state)
     free_pki(&p);
 }
 
+/* The crypto layer counts every signature it verifies (the benchmarks' floors come from it): a
+ * leaf under a CA is one, the CA's own self-signature is not checked in a chain, a
+ * self-signature check is one, a signature over bytes is one. */
+static void signatures_verified_are_counted(void **state)
+{
+    (void)state;
+    mini_pki p;
+    make_pki(&p, "printer.home.arpa", NOW - DAY, NOW + 30 * DAY, false);
+    altroot_chain_result r;
+    uint64_t before = altroot_sig_count();
+    verify(&p, p.ca, "printer.home.arpa", NULL, NOW, &r);
+    assert_true(r.verified);
+    assert_int_equal(altroot_sig_count() - before, 1);
+    altroot_chain_result_clear(&r);
+    before = altroot_sig_count();
+    assert_true(altroot_cert_is_self_signed(p.ca));
+    assert_false(altroot_cert_is_self_signed(p.leaf)); /* not self-issued: nothing verified */
+    assert_int_equal(altroot_sig_count() - before, 1);
+    altroot_bytes sig = ALTROOT_BYTES_INIT;
+    const uint8_t msg[] = "counted";
+    altroot_span data = {msg, sizeof msg - 1};
+    assert_ok(altroot_sign(p.leaf_key, ALTROOT_SIG_ECDSA_P256_SHA256, ALTROOT_SIG_FORMAT_DER, data,
+                           &sig));
+    before = altroot_sig_count();
+    assert_ok(altroot_verify_signature(p.leaf_key, ALTROOT_SIG_ECDSA_P256_SHA256,
+                                       ALTROOT_SIG_FORMAT_DER, data, altroot_bytes_span(&sig)));
+    assert_int_equal(altroot_sig_count() - before, 1);
+    altroot_bytes_clear(&sig);
+    free_pki(&p);
+}
+
 static void every_failure_is_collected(void **state)
 {
     (void)state;
@@ -340,6 +373,7 @@ int main(void)
         cmocka_unit_test(accessors),
         cmocka_unit_test(key_ids_agree_with_the_full_decode),
         cmocka_unit_test(chain_verifies_with_host_and_ip),
+        cmocka_unit_test(signatures_verified_are_counted),
         cmocka_unit_test(every_failure_is_collected),
         cmocka_unit_test(name_constraints_are_enforced),
         cmocka_unit_test(look_alike_anchor_with_the_same_name_fails),

@@ -194,11 +194,11 @@ check "SIGINT: exit 0" '[ "$rc" -eq 0 ]'
 
 # ---- limits per client address (fair admission under attack: serve_fair.sh) ----
 head -c $((16 << 20)) /dev/zero >www/big16.bin # more than loopback's socket buffers
-start_serve persource --listen 127.0.0.1:0 --root www --timeout 10 --max-connections 50 \
+start_serve persource --listen 127.0.0.1:0 --root www --timeout 60 --max-connections 50 \
     --max-per-source 3 --max-idle-per-source 2 || exit 1
 U="https://localhost:$PORT"
-out=$($CLIENT idlelimit "$PORT" ca.pem /big16.bin 2>&1)
-check "keep-alive ends after the answer when the address holds its idle limit ($out)" \
+out=$($CLIENT idlelimit "$PORT" ca.pem /big16.bin 2>idlelimit.err)
+check "keep-alive ends after the answer when the address holds its idle limit ($out, $(tail -1 idlelimit.err))" \
     '[ "$out" = "answer 16777216 of 16777216 bytes, then closed" ]'
 rm -f pair.ready
 $CLIENT hold "$PORT" ca.pem 2 20 pair.ready >pair.out 2>pair.err &

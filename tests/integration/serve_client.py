@@ -489,6 +489,7 @@ def idlehold(port, n, seconds, stop, ready, k=0):
 
 
 def idlelimit(port, ca, path):
+    start = time.monotonic()
     a, b = tls(port, ca, timeout=10), tls(port, ca, timeout=10)
     a.sendall(b"GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % path.encode())
     time.sleep(0.5)  # the server has filled the socket buffers and waits for A to read
@@ -511,6 +512,7 @@ def idlelimit(port, ca, path):
     except OSError:
         rest = b""
     print("answer %d of %d bytes, then %s" % (len(body), length, "closed" if rest == b"" else "kept"))
+    print("%.2f s" % (time.monotonic() - start), file=sys.stderr)
     for s in (a, b, c):
         s.close()
 

@@ -191,8 +191,10 @@ static void judge_file(const batch *b, const char *name, tally *t)
     if (err == ALTROOT_OK)
         err = altroot_evaluate_chain(chain, NULL, b->store, b->at, &v);
     if (err != ALTROOT_OK) {
+        /* Every file that cannot be judged is named on its own line, not only the first. */
         t->unreadable++;
         note(t, name, altroot_error_name(err));
+        cli_error(path, err);
     } else {
         t->decided[v.decision]++;
         if (v.decision == ALTROOT_DECISION_UNTRUSTED)

@@ -105,6 +105,12 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout pla
     -out plain.pem -days 2 -subj "/CN=impostor" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 start_s_server 127.0.0.1 plain.pem plain.key
 URL="https://127.0.0.1:$PORT/"
+# Before its notBefore the leaf counts for nothing, not even as another device (rule 7).
+judge "a self-signed device before its validity: rule 7, E_CERT_NOT_YET_VALID" 1 \
+    '.rule==7 and .failures[0].name=="E_CERT_NOT_YET_VALID" and .failures[0].where=="tls-chain[0]"'
+# From here on the verification time is one at which that certificate is valid.
+AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+A=(--anchors anchors --webpki none --timeout 5 --at "$AT")
 judge "a self-signed device at the pinned name: rule 2, no identity" 1 \
     '.rule==2 and (.failures[0].detail|contains("no identity"))'
 expect_exit "nothing to pin on a self-signed device" 1 -- "$ALTROOT" pin "${A[@]}" --yes --replace "$URL"

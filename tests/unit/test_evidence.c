@@ -1007,9 +1007,9 @@ static void the_leaf_validity_counts_on_every_path(void **state)
     each_root_creds(c);
     for (size_t i = 0; i < 4; i++) {
         altroot_device_cert_params p = params();
-        p.not_before = NOW - 40 * DAY;
-        p.not_after = NOW - 9 * DAY;
-        p.iat = NOW - 40 * DAY;
+        p.not_before = NOW - 40LL * DAY;
+        p.not_after = NOW - 9LL * DAY;
+        p.iat = NOW - 40LL * DAY;
         altroot_verdict v;
         evaluate(&c[i], &p, i == 0 ? host : "device.home.arpa", &v);
         assert_leaf_fails(&v, ALTROOT_E_CERT_EXPIRED);
@@ -1038,8 +1038,8 @@ static void the_leaf_validity_counts_on_every_path(void **state)
     altroot_verdict_clear(&v);
     /* Primary FDO: an owner-issued leaf that has expired. */
     altroot_device_cert_params p = params();
-    p.not_before = NOW - 40 * DAY;
-    p.not_after = NOW - 9 * DAY;
+    p.not_before = NOW - 40LL * DAY;
+    p.not_after = NOW - 9LL * DAY;
     altroot_key *key = NULL;
     assert_ok(altroot_device_fdo_owner_cert(F.owner_key, &p, &chain, &key));
     eval_chain(chain, "device.home.arpa", &v);

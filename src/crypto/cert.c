@@ -174,7 +174,7 @@ altroot_err altroot_cert_check_validity(const altroot_cert *cert, altroot_time a
     char from[ALTROOT_TIME_STR_LEN], until[ALTROOT_TIME_STR_LEN], now[ALTROOT_TIME_STR_LEN];
     if (altroot_cert_validity(cert, &nb, &na) != ALTROOT_OK) {
         if (detail != NULL && len > 0)
-            snprintf(detail, len, "the certificate's validity cannot be read");
+            snprintf(detail, len, "validity cannot be read");
         return ALTROOT_E_CERT_PARSE;
     }
     if (at >= nb && at <= na)
@@ -183,8 +183,7 @@ altroot_err altroot_cert_check_validity(const altroot_cert *cert, altroot_time a
     altroot_time_format(na, until);
     altroot_time_format(at, now);
     if (detail != NULL && len > 0)
-        snprintf(detail, len, "the certificate is valid from %s until %s, not at %s", from, until,
-                 now);
+        snprintf(detail, len, "valid from %s until %s, not at %s", from, until, now);
     return at < nb ? ALTROOT_E_CERT_NOT_YET_VALID : ALTROOT_E_CERT_EXPIRED;
 }
 

@@ -51,7 +51,8 @@ altroot_err evd_judge_leaf(const altroot_certs *chain, altroot_time at, altroot_
         return ALTROOT_OK;
     for (size_t i = first; i < v->root_count; i++) {
         altroot_root_result *r = &v->roots[i];
-        TRY(altroot_failures_add(&r->failures, code, "tls-chain[0]", "%s", detail));
+        TRY(altroot_failures_add(&r->failures, code, "tls-chain[0]", "the TLS certificate: %s",
+                                 detail));
         r->status = ALTROOT_ROOT_FAILED;
         r->evidence = true;
         r->attestation = false;

@@ -389,10 +389,10 @@ static altroot_err leaf_not_valid(altroot_verdict *v, altroot_err code, char *ms
     bool listed = altroot_failures_has(&v->failures, code); /* by a root judged on this leaf */
     if (!listed && code == ALTROOT_E_CERT_PARSE)
         TRY(altroot_failures_add(&v->failures, code, "tls-chain[0]", "%s",
-                                 "the certificate's validity cannot be read"));
+                                 "the TLS certificate: validity cannot be read"));
     else if (!listed)
         TRY(altroot_failures_add(&v->failures, code, "tls-chain[0]",
-                                 "the certificate is valid from %s until %s, not at %s", from,
+                                 "the TLS certificate: valid from %s until %s, not at %s", from,
                                  until, at));
     if (v->cert_class == 5 || v->cert_class == 6)
         return message_by_class(v, msg, len);

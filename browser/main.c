@@ -141,7 +141,11 @@ char *ab_store_load(const ab_options *o, altroot_trust_store **out)
     altroot_trust_options to = {o->anchors, o->webpki};
     altroot_trust_store *store = NULL;
     GString *lines = g_string_new(NULL);
-    altroot_err err = altroot_trust_store_load(&to, &store);
+    altroot_failures unsafe = {0};
+    altroot_err err = altroot_trust_store_load_report(&to, &store, &unsafe);
+    for (size_t i = 0; i < unsafe.count; i++)
+        add_problem(lines, unsafe.items[i].where, unsafe.items[i].detail, unsafe.items[i].code);
+    altroot_failures_clear(&unsafe);
     if (err != ALTROOT_OK) {
         add_problem(lines, o->anchors != NULL ? o->anchors : "trust store", altroot_strerror(err),
                     err);

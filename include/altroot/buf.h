@@ -45,11 +45,32 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_bytes_append_u8(altroot_bytes
 ALTROOT_API void altroot_bytes_clear(altroot_bytes *b);
 ALTROOT_API altroot_span altroot_bytes_span(const altroot_bytes *b);
 
-/* Read a whole file into `out` (caller clears), at most `max_len` bytes; larger fails with
- * E_TOO_LARGE, a missing file with E_NOT_FOUND, other failures with E_IO. */
+/* What altroot_file_read and altroot_path_check ask of a file or folder besides its type. */
+typedef struct altroot_file_rules {
+    size_t max_len;  /* a larger file fails with E_TOO_LARGE before a byte is read */
+    bool no_follow;  /* a symbolic link fails with E_STORE_SYMLINK */
+    bool owner_only; /* owned by the running (effective) user or root, and writable by nobody
+                        else: E_STORE_OWNER, E_STORE_WRITABLE (the trust store's rule) */
+} altroot_file_rules;
+
+/* Read a whole regular file into `out` (caller clears). The file is opened without blocking and
+ * without becoming a controlling terminal, then checked on the open descriptor: anything but a
+ * regular file (a FIFO, a device such as /dev/zero, a socket, a directory) fails with
+ * E_NOT_REGULAR and is never read; a missing file fails with E_NOT_FOUND, a file over
+ * `rules->max_len` with E_TOO_LARGE, other failures with E_IO. On error `out` is untouched. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_file_read(altroot_bytes *out, const char *path,
+                                                             const altroot_file_rules *rules);
+
+/* altroot_file_read with no rule but the size limit. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_bytes_read_file(altroot_bytes *out,
                                                                    const char *path,
                                                                    size_t max_len);
+
+/* Check a file (`dir` false: it must be regular) or folder (`dir` true) by the same rules as
+ * altroot_file_read, without reading it (max_len is ignored). A folder where a file should be,
+ * or the reverse, is E_NOT_REGULAR. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_path_check(const char *path, bool dir,
+                                                              const altroot_file_rules *rules);
 
 /* Bounds-checked reader over a borrowed span. */
 typedef struct altroot_cursor {

@@ -33,6 +33,7 @@
     X(E_TLS_HANDSHAKE, 205, "TLS handshake failed")                                                \
     X(E_NOT_TLS, 206, "peer does not speak TLS")                                                   \
     X(E_TOO_LARGE, 207, "input exceeds the size limit")                                            \
+    X(E_NOT_REGULAR, 208, "not a regular file (a FIFO, device, socket or directory)")              \
     /* malformed input: 300-399 */                                                                 \
     X(E_MALFORMED, 300, "malformed input")                                                         \
     X(E_TRUNCATED, 301, "input is truncated")                                                      \
@@ -67,6 +68,9 @@
     X(E_PIN_EXISTS, 507, "a pin for this name already exists")                                     \
     X(E_PIN_NOTHING, 508, "the device proved no identity that can be pinned")                      \
     X(E_KEY_HASH_NAME_MISMATCH, 509, "the key-hash name names another public key")                 \
+    X(E_STORE_WRITABLE, 510, "trust store file or folder is writable by group or others")          \
+    X(E_STORE_OWNER, 511, "trust store file or folder is owned by another user")                   \
+    X(E_STORE_SYMLINK, 512, "trust store entry is a symbolic link")                                \
     /* internal: 900-999 */                                                                        \
     X(E_INTERNAL, 900, "internal error")                                                           \
     X(E_NOMEM, 901, "out of memory")                                                               \

@@ -51,9 +51,19 @@ typedef struct altroot_trust_store altroot_trust_store;
 
 /* Load the store. Returns OK when the store could be built, even if some files were bad: those
  * are listed by altroot_trust_store_problems() (callers that must fail closed check it). Returns
- * E_NOT_FOUND when `dir` does not exist. Caller frees with altroot_trust_store_free(). */
+ * E_NOT_FOUND when `dir` does not exist. Caller frees with altroot_trust_store_free().
+ *
+ * A store that someone other than its owner could change fails as a whole, with no store: the
+ * folder, each kind folder and each file must be owned by the running user or root and not be
+ * writable by group or others (E_STORE_OWNER, E_STORE_WRITABLE), and nothing inside the folder
+ * may be a symbolic link (E_STORE_SYMLINK; the folder itself may be one). The first such code is
+ * returned. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err
 altroot_trust_store_load(const altroot_trust_options *options, altroot_trust_store **out);
+/* As altroot_trust_store_load; when the store is refused as unsafe, `problems` (not NULL)
+ * receives every problem of the load, each by path with the command that fixes it. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_trust_store_load_report(
+    const altroot_trust_options *options, altroot_trust_store **out, altroot_failures *problems);
 ALTROOT_API void altroot_trust_store_free(altroot_trust_store *store);
 
 /* Add anchors of `kind` from bytes in memory (PEM or DER; bare public keys for fdo-mfr and

@@ -43,6 +43,12 @@ ALTROOT_API void altroot_cert_common_name(const altroot_cert *cert, char *out, s
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_validity(const altroot_cert *cert,
                                                                  altroot_time *not_before,
                                                                  altroot_time *not_after);
+/* Whether `cert` is valid at `at` (RFC 5280 4.1.2.5: notBefore <= at <= notAfter): OK,
+ * E_CERT_NOT_YET_VALID, E_CERT_EXPIRED, or E_CERT_PARSE when its validity cannot be read. With
+ * `detail` (len > 0) a reason naming the times ("valid from ... until ..., not at ..."). */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_check_validity(const altroot_cert *cert,
+                                                                       altroot_time at,
+                                                                       char *detail, size_t len);
 /* SHA-256 of the DER, and of the DER SubjectPublicKeyInfo. */
 ALTROOT_API void altroot_cert_sha256(const altroot_cert *cert, uint8_t out[32]);
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_cert_spki_sha256(const altroot_cert *cert,

@@ -1,7 +1,4 @@
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <altroot/alloc.h>
 #include <altroot/buf.h>
@@ -58,40 +55,6 @@ void altroot_bytes_clear(altroot_bytes *b)
 altroot_span altroot_bytes_span(const altroot_bytes *b)
 {
     return (altroot_span){b->ptr, b->len};
-}
-
-/* Appends the rest of `f` to `b`; fails once `b` would grow beyond `max_len`. */
-static altroot_err read_stream(FILE *f, altroot_bytes *b, size_t max_len)
-{
-    for (;;) {
-        uint8_t chunk[4096];
-        size_t n = fread(chunk, 1, sizeof chunk, f);
-        ENSURE(b->len + n <= max_len, ALTROOT_E_TOO_LARGE);
-        TRY(altroot_bytes_append(b, chunk, n));
-        if (n < sizeof chunk)
-            return ferror(f) ? ALTROOT_E_IO : ALTROOT_OK;
-    }
-}
-
-altroot_err altroot_bytes_read_file(altroot_bytes *out, const char *path, size_t max_len)
-{
-    ENSURE(out != NULL && path != NULL, ALTROOT_E_INTERNAL);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return errno == ENOENT ? ALTROOT_E_NOT_FOUND : ALTROOT_E_IO;
-    altroot_err err = ALTROOT_OK;
-    altroot_bytes tmp = ALTROOT_BYTES_INIT;
-    struct stat st;
-    ENSURE_GOTO(fstat(fileno(f), &st) == 0, ALTROOT_E_IO);
-    ENSURE_GOTO(!S_ISDIR(st.st_mode), ALTROOT_E_IO);
-    TRY_GOTO(read_stream(f, &tmp, max_len));
-    altroot_bytes_clear(out);
-    *out = tmp;
-    tmp = (altroot_bytes)ALTROOT_BYTES_INIT;
-out:
-    altroot_bytes_clear(&tmp);
-    fclose(f);
-    return err;
 }
 
 void altroot_cursor_init(altroot_cursor *c, altroot_span span)

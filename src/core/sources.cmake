@@ -1,1 +1,1 @@
-list(APPEND ALTROOT_SOURCES core/alloc.c core/buf.c core/error.c core/list.c core/time.c)
+list(APPEND ALTROOT_SOURCES core/alloc.c core/buf.c core/error.c core/file.c core/list.c core/time.c)

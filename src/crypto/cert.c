@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/bio.h>
@@ -165,6 +166,26 @@ altroot_err altroot_cert_validity(const altroot_cert *cert, altroot_time *not_be
     *not_before = nb;
     *not_after = na;
     return ALTROOT_OK;
+}
+
+altroot_err altroot_cert_check_validity(const altroot_cert *cert, altroot_time at, char *detail,
+                                        size_t len)
+{
+    altroot_time nb = 0, na = 0;
+    char from[ALTROOT_TIME_STR_LEN], until[ALTROOT_TIME_STR_LEN], now[ALTROOT_TIME_STR_LEN];
+    if (altroot_cert_validity(cert, &nb, &na) != ALTROOT_OK) {
+        if (detail != NULL && len > 0)
+            snprintf(detail, len, "validity cannot be read");
+        return ALTROOT_E_CERT_PARSE;
+    }
+    if (at >= nb && at <= na)
+        return ALTROOT_OK;
+    altroot_time_format(nb, from);
+    altroot_time_format(na, until);
+    altroot_time_format(at, now);
+    if (detail != NULL && len > 0)
+        snprintf(detail, len, "valid from %s until %s, not at %s", from, until, now);
+    return at < nb ? ALTROOT_E_CERT_NOT_YET_VALID : ALTROOT_E_CERT_EXPIRED;
 }
 
 void altroot_cert_sha256(const altroot_cert *cert, uint8_t out[32])

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <altroot/alloc.h>
+
 #include "../core/guard.h"
 #include "internal.h"
 
@@ -33,13 +35,42 @@ static altroot_err verify_roots(evd_ctx *c, const altroot_evidence *e)
     return ALTROOT_OK;
 }
 
-altroot_err altroot_evidence_evaluate(const altroot_certs *chain, const char *host,
-                                      const altroot_trust_store *store, altroot_time at,
-                                      altroot_verdict *v, bool *present)
+/* The leaf carries the evidence: what it binds holds only while the leaf itself is valid. A
+ * retired certificate whose key leaked would otherwise prove the device for ever, since a binding
+ * without `exp` never ends. Every root judged on this leaf fails with the leaf's own code, as
+ * evidence that failed (decision rule 1), and a name it bound is withdrawn. */
+altroot_err evd_judge_leaf(const altroot_certs *chain, altroot_time at, altroot_verdict *v,
+                           size_t first)
 {
-    ENSURE(chain != NULL && store != NULL && v != NULL && present != NULL, ALTROOT_E_ARG);
-    ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
-    *present = false;
+    if (first >= v->root_count)
+        return ALTROOT_OK;
+    char detail[160];
+    altroot_err code =
+        altroot_cert_check_validity(altroot_certs_get(chain, 0), at, detail, sizeof detail);
+    if (code == ALTROOT_OK)
+        return ALTROOT_OK;
+    for (size_t i = first; i < v->root_count; i++) {
+        altroot_root_result *r = &v->roots[i];
+        TRY(altroot_failures_add(&r->failures, code, "tls-chain[0]", "the TLS certificate: %s",
+                                 detail));
+        r->status = ALTROOT_ROOT_FAILED;
+        r->evidence = true;
+        r->attestation = false;
+        r->ownership = false;
+        if (!v->name.bound || v->name.by == NULL || strcmp(v->name.by, r->root) != 0)
+            continue;
+        v->name.bound = false;
+        TRY(altroot_set_string(&v->name.method, "none"));
+        altroot_free(v->name.by);
+        v->name.by = NULL;
+    }
+    return ALTROOT_OK;
+}
+
+static altroot_err evaluate(const altroot_certs *chain, const char *host,
+                            const altroot_trust_store *store, altroot_time at, altroot_verdict *v,
+                            bool *present)
+{
     const altroot_cert *leaf = altroot_certs_get(chain, 0);
     bool critical = false;
     altroot_span value = {0};
@@ -61,6 +92,18 @@ altroot_err altroot_evidence_evaluate(const altroot_certs *chain, const char *ho
     evd_ctx c = {.chain = chain, .host = host, .store = store, .at = at, .v = v};
     TRY(altroot_cert_spki_sha256(leaf, c.spki_sha256));
     return verify_roots(&c, &e);
+}
+
+altroot_err altroot_evidence_evaluate(const altroot_certs *chain, const char *host,
+                                      const altroot_trust_store *store, altroot_time at,
+                                      altroot_verdict *v, bool *present)
+{
+    ENSURE(chain != NULL && store != NULL && v != NULL && present != NULL, ALTROOT_E_ARG);
+    ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
+    *present = false;
+    size_t first = v->root_count;
+    TRY(evaluate(chain, host, store, at, v, present));
+    return evd_judge_leaf(chain, at, v, first);
 }
 
 static bool is_alternative(const char *root)

@@ -76,4 +76,9 @@ altroot_err evd_verify_mud(evd_ctx *c, const altroot_evidence_mud *e);
  * from tampering: returns whether any failure other than E_NO_ANCHORS was recorded. */
 bool evd_tampered(const altroot_root_result *r);
 
+/* The TLS leaf outside its validity period at `at` fails every root added to `v` from index
+ * `first` on (evaluate.c; docs/decisions.md "The TLS leaf's validity"). */
+altroot_err evd_judge_leaf(const altroot_certs *chain, altroot_time at, altroot_verdict *v,
+                           size_t first);
+
 #endif

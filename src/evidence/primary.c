@@ -168,18 +168,9 @@ static altroot_err find_owner(const altroot_trust_store *store, const altroot_ce
     return ALTROOT_OK;
 }
 
-static altroot_err owner_checks(evd_ctx *c, const altroot_cert *leaf, altroot_root_result *r)
+/* The leaf's validity is judged with every other primary root's (evd_judge_leaf). */
+static altroot_err owner_checks(const altroot_cert *leaf, altroot_root_result *r)
 {
-    altroot_time nb = 0, na = 0;
-    if (altroot_cert_validity(leaf, &nb, &na) != ALTROOT_OK)
-        TRY(altroot_failures_add(&r->failures, ALTROOT_E_CERT_PARSE, "tls-chain[0]", "%s",
-                                 "validity cannot be read"));
-    else if (c->at < nb)
-        TRY(altroot_failures_add(&r->failures, ALTROOT_E_CERT_NOT_YET_VALID, "tls-chain[0]", "%s",
-                                 "the owner-issued certificate is not yet valid"));
-    else if (c->at > na)
-        TRY(altroot_failures_add(&r->failures, ALTROOT_E_CERT_EXPIRED, "tls-chain[0]", "%s",
-                                 "the owner-issued certificate has expired"));
     if (altroot_cert_is_ca(leaf))
         TRY(altroot_failures_add(&r->failures, ALTROOT_E_EVIDENCE_PRIMARY, "tls-chain[0]", "%s",
                                  "an owner-issued TLS certificate must not be a CA"));
@@ -199,11 +190,11 @@ static altroot_err primary_fdo(evd_ctx *c, bool *applied)
     *applied = true;
     altroot_root_result *r = NULL;
     TRY(altroot_verdict_add_root(c->v, "fdo", ALTROOT_MODE_PRIMARY, &r));
-    TRY(owner_checks(c, leaf, r));
+    TRY(owner_checks(leaf, r));
     char desc[96];
     snprintf(desc, sizeof desc, "fdo-owner anchor #%d", index);
     TRY(altroot_set_string(&r->anchor, desc));
-    /* A baseline-like failure (expired) is not tampering: rule 7 gives it as the reason. */
+    /* An owner-issued leaf that is a CA is refused but not tampering: rule 7 gives the reason. */
     r->evidence = false;
     r->status = r->failures.count == 0 ? ALTROOT_ROOT_VERIFIED : ALTROOT_ROOT_FAILED;
     r->ownership = r->status == ALTROOT_ROOT_VERIFIED;
@@ -226,7 +217,9 @@ altroot_err altroot_primary_evaluate(const altroot_certs *chain, const char *hos
     ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
     *applied = false;
     evd_ctx c = {.chain = chain, .host = host, .store = store, .at = at, .v = v};
+    size_t first = v->root_count;
     TRY(primary_matter(&c, applied));
     TRY(primary_devid(&c, applied));
-    return primary_fdo(&c, applied);
+    TRY(primary_fdo(&c, applied));
+    return evd_judge_leaf(chain, at, v, first);
 }

@@ -129,7 +129,8 @@ static altroot_err apply_key_hash_name(altroot_verdict *v, const altroot_cert *l
     TRY(altroot_key_hash_name_check(&khn, leaf, &match));
     v->name.key_hash_name = true;
     v->name.key_hash_matched = match;
-    if (!match || v->name.bound)
+    /* The name stands for the key of a certificate that is valid now, not of a retired one. */
+    if (!match || v->name.bound || altroot_cert_check_validity(leaf, v->at, NULL, 0) != ALTROOT_OK)
         return ALTROOT_OK;
     v->name.bound = true;
     TRY(altroot_set_string(&v->name.method, "key-hash-name"));

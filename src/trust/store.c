@@ -1,10 +1,10 @@
 #include <dirent.h>
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <altroot/alloc.h>
 #include <altroot/pin.h>
@@ -75,10 +75,44 @@ static bool kind_holds_keys(altroot_anchor_kind kind)
     return kind == ALTROOT_ANCHOR_FDO_MFR || kind == ALTROOT_ANCHOR_FDO_OWNER;
 }
 
+static bool is_unsafe(altroot_err code)
+{
+    return code == ALTROOT_E_STORE_WRITABLE || code == ALTROOT_E_STORE_OWNER ||
+           code == ALTROOT_E_STORE_SYMLINK;
+}
+
+/* What anyone but the owner could change decides nothing: each unsafe entry is named with the
+ * command that makes it safe. */
+static altroot_err unsafe(altroot_trust_store *s, altroot_err code, const char *path)
+{
+    if (code == ALTROOT_E_STORE_WRITABLE)
+        return altroot_failures_add(&s->problems, code, path,
+                                    "writable by group or others, so another user could change "
+                                    "what you trust; run: chmod go-w %s",
+                                    path);
+    if (code == ALTROOT_E_STORE_OWNER)
+        return altroot_failures_add(&s->problems, code, path,
+                                    "owned by another user, who could change what you trust; "
+                                    "run: chown %u %s (or remove it)",
+                                    (unsigned)geteuid(), path);
+    return altroot_failures_add(&s->problems, code, path,
+                                "a symbolic link; the trust store holds only its own files and "
+                                "folders: replace it with a copy of what it points to");
+}
+
 static altroot_err problem(altroot_trust_store *s, altroot_err cause, const char *path)
 {
+    if (is_unsafe(cause))
+        return unsafe(s, cause, path);
     return altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path, "%s (%s)",
                                 altroot_strerror(cause), altroot_error_name(cause));
+}
+
+/* Every file of the store: regular, not a link, yours or root's, writable by nobody else. */
+static altroot_err read_store_file(altroot_bytes *data, const char *path, size_t max_len)
+{
+    altroot_file_rules rules = {.max_len = max_len, .no_follow = true, .owner_only = true};
+    return altroot_file_read(data, path, &rules);
 }
 
 static altroot_err add_key(kind_set *ks, altroot_key *key)
@@ -150,7 +184,7 @@ altroot_err altroot_trust_store_add(altroot_trust_store *s, altroot_anchor_kind 
 static altroot_err load_file(altroot_trust_store *s, altroot_anchor_kind kind, const char *path)
 {
     altroot_bytes data = ALTROOT_BYTES_INIT;
-    altroot_err err = altroot_bytes_read_file(&data, path, ALTROOT_CERT_FILE_MAX);
+    altroot_err err = read_store_file(&data, path, ALTROOT_CERT_FILE_MAX);
     if (err == ALTROOT_OK)
         err = altroot_trust_store_add(s, kind, path, altroot_bytes_span(&data));
     altroot_bytes_clear(&data);
@@ -165,12 +199,14 @@ static altroot_err load_pin(altroot_trust_store *s, const char *path)
     altroot_bytes data = ALTROOT_BYTES_INIT;
     altroot_pin pin;
     char detail[256] = "";
-    altroot_err err = altroot_bytes_read_file(&data, path, ALTROOT_PIN_FILE_MAX);
+    altroot_err err = read_store_file(&data, path, ALTROOT_PIN_FILE_MAX);
     if (err == ALTROOT_OK)
         err = altroot_pin_parse(altroot_bytes_span(&data), &pin, detail, sizeof detail);
     altroot_bytes_clear(&data);
     if (err == ALTROOT_E_NOMEM)
         return err;
+    if (is_unsafe(err))
+        return unsafe(s, err, path);
     if (err != ALTROOT_OK)
         return altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path, "%s (%s)",
                                     detail[0] != '\0' ? detail : altroot_strerror(err),
@@ -235,11 +271,9 @@ static altroot_err load_kind_dir(altroot_trust_store *s, altroot_anchor_kind kin
     for (int i = 0; i < n && i < KIND_MAX_FILES && err == ALTROOT_OK; i++) {
         char path[4096];
         int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        struct stat st;
+        /* The reader refuses what is not a regular file (a FIFO would block the load). */
         if (len < 0 || (size_t)len >= sizeof path)
             err = problem(s, ALTROOT_E_TOO_LARGE, dir);
-        else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-            err = problem(s, ALTROOT_E_IO, path);
         else if (kind == ALTROOT_ANCHOR_PINS)
             err = load_pin(s, path);
         else if (kind == ALTROOT_ANCHOR_WEBPKI)
@@ -254,32 +288,45 @@ static altroot_err load_kind_dir(altroot_trust_store *s, altroot_anchor_kind kin
     return err;
 }
 
+/* A kind folder: a real folder (not a link to one), yours or root's, writable by nobody else. */
+/* One entry of the store folder: a kind folder that is a real folder (not a link to one), yours
+ * or root's and writable by nobody else; anything else is named. */
+static altroot_err load_entry(altroot_trust_store *s, const char *dir, const char *name)
+{
+    char path[4096];
+    int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (len < 0 || (size_t)len >= sizeof path)
+        return problem(s, ALTROOT_E_TOO_LARGE, dir);
+    int kind = kind_from_dir(name);
+    altroot_file_rules rules = {.no_follow = true, .owner_only = true};
+    altroot_err err = altroot_path_check(path, true, &rules);
+    if (is_unsafe(err))
+        return unsafe(s, err, path);
+    if (kind < 0 || err != ALTROOT_OK)
+        /* A misspelt kind would silently drop anchors: name it instead. */
+        return altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path,
+                                    "not an anchor kind directory (expected one of "
+                                    "matter-paa, matter-cd, matter-fabric, fdo-mfr, "
+                                    "fdo-owner, devid-ca, ldevid-ca, mud-signer, local-ca, "
+                                    "pins)");
+    return load_kind_dir(s, (altroot_anchor_kind)kind, path);
+}
+
 static altroot_err load_dir(altroot_trust_store *s, const char *dir)
 {
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return errno == ENOENT ? ALTROOT_E_NOT_FOUND : ALTROOT_E_IO;
-    ENSURE(S_ISDIR(st.st_mode), ALTROOT_E_IO);
+    /* The folder named may be a link (the user chose that path); what it leads to is checked. */
+    altroot_file_rules rules = {.owner_only = true};
+    altroot_err root = altroot_path_check(dir, true, &rules);
+    if (is_unsafe(root))
+        return unsafe(s, root, dir);
+    ENSURE(root != ALTROOT_E_NOT_REGULAR, ALTROOT_E_IO);
+    TRY(root);
     struct dirent **names = NULL;
     int n = scandir(dir, &names, visible, alphasort);
     ENSURE(n >= 0, ALTROOT_E_IO);
     altroot_err err = ALTROOT_OK;
-    for (int i = 0; i < n && err == ALTROOT_OK; i++) {
-        char path[4096];
-        int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        int kind = kind_from_dir(names[i]->d_name);
-        if (len < 0 || (size_t)len >= sizeof path)
-            err = problem(s, ALTROOT_E_TOO_LARGE, dir);
-        else if (kind < 0 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            /* A misspelt kind would silently drop anchors: name it instead. */
-            err = altroot_failures_add(&s->problems, ALTROOT_E_ANCHOR_FILE, path,
-                                       "not an anchor kind directory (expected one of "
-                                       "matter-paa, matter-cd, matter-fabric, fdo-mfr, "
-                                       "fdo-owner, devid-ca, ldevid-ca, mud-signer, local-ca, "
-                                       "pins)");
-        else
-            err = load_kind_dir(s, (altroot_anchor_kind)kind, path);
-    }
+    for (int i = 0; i < n && err == ALTROOT_OK; i++)
+        err = load_entry(s, dir, names[i]->d_name);
     for (int i = 0; i < n; i++)
         free(names[i]);
     free(names);
@@ -305,8 +352,27 @@ static altroot_err load_webpki(altroot_trust_store *s, const char *bundle)
     return ALTROOT_OK;
 }
 
+/* Fail closed: a store with any unsafe entry is not returned at all. Leaving out only the unsafe
+ * entries would drop the user's pins with them, which lowers the bar (rule 2 no longer applies). */
+static altroot_err fail_if_unsafe(const altroot_trust_store *s, altroot_failures *report)
+{
+    altroot_err first = ALTROOT_OK;
+    for (size_t i = 0; i < s->problems.count && first == ALTROOT_OK; i++)
+        if (is_unsafe(s->problems.items[i].code))
+            first = s->problems.items[i].code;
+    if (first != ALTROOT_OK && report != NULL)
+        TRY(altroot_failures_extend(report, &s->problems, NULL));
+    return first;
+}
+
 altroot_err altroot_trust_store_load(const altroot_trust_options *options,
                                      altroot_trust_store **out)
+{
+    return altroot_trust_store_load_report(options, out, NULL);
+}
+
+altroot_err altroot_trust_store_load_report(const altroot_trust_options *options,
+                                            altroot_trust_store **out, altroot_failures *problems)
 {
     ENSURE(options != NULL && out != NULL, ALTROOT_E_INTERNAL);
     altroot_trust_store *s = altroot_calloc(1, sizeof *s);
@@ -318,6 +384,7 @@ altroot_err altroot_trust_store_load(const altroot_trust_options *options,
     if (options->dir != NULL)
         TRY_GOTO(load_dir(s, options->dir));
     TRY_GOTO(load_webpki(s, options->webpki_bundle));
+    TRY_GOTO(fail_if_unsafe(s, problems));
     *out = s;
     return ALTROOT_OK;
 out:

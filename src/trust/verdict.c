@@ -363,6 +363,54 @@ static altroot_err name_names_another(altroot_verdict *v, bool key_hash, bool at
     return ALTROOT_OK;
 }
 
+/* The presented TLS leaf outside its validity period at the verification time (or with a validity
+ * that could not be read, kept as 0..0): OK when it is valid or no chain was presented. */
+static altroot_err leaf_validity(const altroot_verdict *v)
+{
+    if (v->chain_length == 0)
+        return ALTROOT_OK;
+    if (v->leaf.not_before == 0 && v->leaf.not_after == 0)
+        return ALTROOT_E_CERT_PARSE;
+    if (v->at < v->leaf.not_before)
+        return ALTROOT_E_CERT_NOT_YET_VALID;
+    return v->at > v->leaf.not_after ? ALTROOT_E_CERT_EXPIRED : ALTROOT_OK;
+}
+
+/* Rule 7 for a leaf outside its validity: whatever else verified, nothing the certificate says
+ * counts at this time (docs/decisions.md "The TLS leaf's validity"). Its failure is listed once,
+ * under the leaf, unless a root already gave it. */
+static altroot_err leaf_not_valid(altroot_verdict *v, altroot_err code, char *msg, size_t len)
+{
+    char from[ALTROOT_TIME_STR_LEN], until[ALTROOT_TIME_STR_LEN], at[ALTROOT_TIME_STR_LEN];
+    altroot_time_format(v->leaf.not_before, from);
+    altroot_time_format(v->leaf.not_after, until);
+    altroot_time_format(v->at, at);
+    set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
+    bool listed = altroot_failures_has(&v->failures, code); /* by a root judged on this leaf */
+    if (!listed && code == ALTROOT_E_CERT_PARSE)
+        TRY(altroot_failures_add(&v->failures, code, "tls-chain[0]", "%s",
+                                 "the TLS certificate: validity cannot be read"));
+    else if (!listed)
+        TRY(altroot_failures_add(&v->failures, code, "tls-chain[0]",
+                                 "the TLS certificate: valid from %s until %s, not at %s", from,
+                                 until, at));
+    if (v->cert_class == 5 || v->cert_class == 6)
+        return message_by_class(v, msg, len);
+    if (code == ALTROOT_E_CERT_NOT_YET_VALID)
+        snprintf(msg, len,
+                 "This device's certificate is not valid before %s (it is %s). Nothing it "
+                 "presents counts yet.",
+                 from, at);
+    else if (code == ALTROOT_E_CERT_EXPIRED)
+        snprintf(msg, len,
+                 "This device's certificate expired on %s (it is %s). Nothing it presents counts "
+                 "after that: the key of a retired certificate may be in other hands.",
+                 until, at);
+    else
+        snprintf(msg, len, "This device's certificate has no readable validity period.");
+    return ALTROOT_OK;
+}
+
 /* Rule 7 with no failure of its own says "nothing establishes trust", and why each root that
  * did not verify stood aside. */
 static altroot_err explain_rule7(altroot_verdict *v)
@@ -393,12 +441,15 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
     /* A key-hash name is itself a statement of which key lives at the name; unlike a pin, no
      * anchor outranks it (docs/decisions.md). */
     bool key_hash_broken = v->name.key_hash_name && !v->name.key_hash_matched;
+    altroot_err leaf = leaf_validity(v);
     if (tampered != NULL) {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 1);
         snprintf(msg, sizeof msg,
                  "This device's %s evidence failed verification (%s). It may be forged or "
                  "tampered with; do not continue.",
                  tampered->root, first_detail(tampered));
+    } else if (leaf != ALTROOT_OK) {
+        TRY(leaf_not_valid(v, leaf, msg, sizeof msg));
     } else if (key_hash_broken || pin_broken) {
         set_rule(v, ALTROOT_DECISION_UNTRUSTED, 2);
         TRY(name_names_another(v, key_hash_broken, attest != NULL, msg, sizeof msg));

@@ -157,6 +157,10 @@ expect_json "plain http: untrusted with E_NOT_TLS, over the own connection, bloc
 mkdir -p bad/local-ca && echo "not a certificate" > bad/local-ca/broken.pem
 check bad-store 2 "https://127.0.0.1:$PORT/index.html" --anchors bad
 expect_stderr "bad store: refused, naming the file" "broken.pem"
+mkdir -p open/local-ca && chmod 777 open/local-ca
+check open-store 2 "https://127.0.0.1:$PORT/index.html" --anchors open
+expect_stderr "a store others can write: refused, naming the folder and the fix" \
+    "open/local-ca: .*chmod go-w open/local-ca.*E_STORE_WRITABLE"
 expect_exit "usage: --headless-check without --report" 2 -- "$BROWSER" --headless-check "https://localhost/" --screenshot x.png
 expect_exit "usage: not an https URL" 2 -- "$BROWSER" --headless-check "http://localhost/" --screenshot x.png --report r.json
 

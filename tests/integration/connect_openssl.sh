@@ -51,6 +51,12 @@ start_s_server 127.0.0.1 old.pem old.key
 expect_exit "expired: untrusted" 1 -- "$ALTROOT" connect "${A[@]}" --at $AT "https://localhost:$PORT/"
 expect_json "expired: E_CERT_EXPIRED, class 5" \
     '.decision=="untrusted" and .certificate_class.class==5 and ([.failures[].name]|index("E_CERT_EXPIRED")!=null)'
+# The same CA as a Web PKI root: the leaf's validity decides there too (rule 7, class 6).
+mkdir -p no-anchors
+W=(--anchors no-anchors --webpki ca.pem --json --timeout 5 --at "$AT")
+expect_exit "expired under the Web PKI: untrusted" 1 -- "$ALTROOT" connect "${W[@]}" "https://localhost:$PORT/"
+expect_json "Web PKI, expired: rule 7, E_CERT_EXPIRED, class 6" \
+    '.rule==7 and .certificate_class.class==6 and (.name_binding.bound|not) and ([.failures[].name]|index("E_CERT_EXPIRED")!=null)'
 # In 2020 the leaf was valid but the CA (made today) was not: the whole path is checked.
 expect_exit "leaf valid in 2020, CA not yet: untrusted" 1 -- "$ALTROOT" connect "${A[@]}" --at 2020-06-01T00:00:00Z "https://localhost:$PORT/"
 expect_json "2020: the CA's E_CERT_NOT_YET_VALID at chain[1]" \

@@ -113,6 +113,46 @@ connect_to "FDO owner-issued primary: trusted" p-fdo 0 \
 device --out p-fdo2 --names 127.0.0.1 --primary fdo --fdo-owner-key f2/owner.key.pem
 connect_to "FDO primary under another owner: untrusted" p-fdo2 1 ".rule==7 and ([.roots[].root]|index(\"fdo\")==null)"
 
+# ---- the TLS leaf's own validity counts on every path ----
+# The reviewer's case: DAC + NOC of your fabric, bindings without exp (the default), a leaf
+# whose notAfter passed nine days before the verification time, at its instance name.
+later() { date -u -d "$AT + $1" +%Y-%m-%dT%H:%M:%SZ; }
+INST=$("$ALTROOT" verify matter-noc --anchors anchors --at "$AT" --json --noc m/noc.tlv \
+    --icac m/icac.tlv --rcac m/rcac.tlv | jq -r '.roots[0].ownership.instance_name')
+device --out v-matter --at "$AT" --days 1 --names "$INST.local" "${MATTER[@]}" "${NOC[@]}"
+# at TIME NAME DIR EXIT JQ: serve DIR, connect to its instance name as of TIME.
+at_time() {
+    start_chain_server "$3/cert.pem" "$3/key.pem"
+    expect_exit "$2" "$4" -- "$ALTROOT" connect --anchors anchors --webpki none --json --timeout 5 \
+        --at "$1" --connect-to 127.0.0.1 "https://$INST.local:$PORT/"
+    if [ -s "$WORK/out" ]; then expect_json "$2: report" "$5"; else not_ok "$2: no report"; fi
+}
+leaf_is() { echo "(.rule==1 and .decision==\"untrusted\" and ([.failures[]|select(.name==\"$1\" and (.where|endswith(\"tls-chain[0]\")))]|length)>0 and (.name_binding.bound|not))"; }
+at_time "$AT" "matter secondary, leaf valid: trusted at the instance name" v-matter 0 '.rule==3'
+at_time "$(later "1 day + 9 days")" "matter secondary, leaf expired nine days ago" v-matter 1 "$(leaf_is E_CERT_EXPIRED)"
+at_time "$(later "-2 hours")" "matter secondary, leaf not yet valid" v-matter 1 "$(leaf_is E_CERT_NOT_YET_VALID)"
+# The other roots' evidence, each past its leaf's notAfter.
+for dir in s-fdo s-devid s-mud; do
+    start_chain_server "$dir/cert.pem" "$dir/key.pem"
+    expect_exit "$dir, leaf expired" 1 -- "$ALTROOT" connect --anchors anchors --webpki none --json \
+        --timeout 5 --at "$(later "400 days")" "https://127.0.0.1:$PORT/"
+    expect_json "$dir, leaf expired: report" "$(leaf_is E_CERT_EXPIRED)"
+done
+# Primary chains: the Matter NOC, an LDevID, an FDO owner-issued leaf.
+device --out v-noc --names "$INST.local" --primary matter "${NOC[@]}"
+NOC_END=$(date -u -d "$(openssl x509 -in v-noc/cert.pem -noout -enddate | cut -d= -f2) + 1 day" +%Y-%m-%dT%H:%M:%SZ)
+at_time "$AT" "matter primary, NOC valid: trusted" v-noc 0 '.rule==3'
+at_time "$NOC_END" "matter primary, NOC expired" v-noc 1 "$(leaf_is E_CERT_EXPIRED)"
+device --out p-ldevid --names 127.0.0.1 --primary devid "${IDEVID[@]}" "${LDEVID[@]}"
+start_chain_server p-ldevid/cert.pem p-ldevid/key.pem
+expect_exit "802.1AR primary, before the leaf's notBefore" 1 -- "$ALTROOT" connect --anchors anchors \
+    --webpki none --json --timeout 5 --at 2020-01-01T00:00:00Z "https://127.0.0.1:$PORT/"
+expect_json "802.1AR primary, not yet valid: report" "$(leaf_is E_CERT_NOT_YET_VALID)"
+start_chain_server p-fdo/cert.pem p-fdo/key.pem
+expect_exit "FDO owner-issued primary, expired" 1 -- "$ALTROOT" connect --anchors anchors \
+    --webpki none --json --timeout 5 --at "$(later "400 days")" "https://127.0.0.1:$PORT/"
+expect_json "FDO owner-issued primary, expired: report" "$(leaf_is E_CERT_EXPIRED)"
+
 # ---- --mode: which roots decide ----
 start_chain_server s-matter/cert.pem s-matter/key.pem
 expect_exit "--mode primary ignores the evidence" 1 -- "$ALTROOT" connect "${A[@]}" --mode primary "https://127.0.0.1:$PORT/"

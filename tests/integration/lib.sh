@@ -1,6 +1,9 @@
 # Shared by the integration scripts: a temporary work folder, background servers that are
 # always stopped, and checks that count passes and failures.
 set -u
+# Files and folders the tests create have the modes a careful user's have, whatever the caller's
+# umask: a trust store writable by group or others is refused (docs/trust-store.md).
+umask 022
 WORK=$(mktemp -d /tmp/altroot-it-XXXXXX)
 PIDS=()
 PASS=0

@@ -51,6 +51,36 @@ if json_true anchors/pins/127.0.0.1.json '.version==1 and .name=="127.0.0.1" and
 [ -z "$(ls anchors/pins | grep tmp)" ] && ok "no temporary file left" || not_ok "temporary file left"
 judge "pinned: trusted by rule 5" 0 \
     '.decision=="trusted" and .rule==5 and .name_binding.method=="pin" and .name_binding.by=="matter" and .name_binding.pin.matched and .certificate_class.lifted_to==5'
+[ "$(stat -c %a anchors/pins)" = 700 ] && ok "pins folder is 0700" || not_ok "pins folder mode $(stat -c %a anchors/pins)"
+
+# Only its owner can change the trust store: the pin decides `trusted`, so anything another user
+# could write stops the tool (exit 2) with the file and the fix, and nothing is judged.
+unsafe() { # NAME PATH CODE FIX: the store refused because of PATH
+    expect_exit "$1: refused" 2 -- "$ALTROOT" connect "${A[@]}" --json "$URL"
+    expect_stderr "$1: names $2 and the fix" "^altroot: $2: .*$4.*\($3\)$"
+    [ ! -s "$WORK/out" ] && ok "$1: no verdict" || not_ok "$1: a verdict was printed"
+}
+chmod 666 anchors/pins/127.0.0.1.json
+unsafe "pin file 0666" anchors/pins/127.0.0.1.json E_STORE_WRITABLE "chmod go-w anchors/pins/127.0.0.1.json"
+chmod 600 anchors/pins/127.0.0.1.json
+chmod 777 anchors/pins
+unsafe "world-writable pins folder" anchors/pins E_STORE_WRITABLE "chmod go-w anchors/pins"
+chmod 700 anchors/pins
+chmod 757 anchors/matter-paa
+unsafe "world-writable kind folder" anchors/matter-paa E_STORE_WRITABLE "chmod go-w anchors/matter-paa"
+chmod 755 anchors/matter-paa
+chmod 777 anchors
+unsafe "world-writable store folder" anchors E_STORE_WRITABLE "chmod go-w anchors"
+chmod 755 anchors
+if [ "$(id -u)" = 0 ]; then
+    chown nobody anchors/matter-paa
+    unsafe "a kind folder owned by another user" anchors/matter-paa E_STORE_OWNER "chown 0 anchors/matter-paa"
+    chown root anchors/matter-paa
+    chown nobody anchors/pins/127.0.0.1.json
+    unsafe "a pin owned by another user" anchors/pins/127.0.0.1.json E_STORE_OWNER "chown 0"
+    chown root anchors/pins/127.0.0.1.json
+fi
+judge "owner-only again: trusted by rule 5" 0 '.rule==5'
 expect_exit "pin again: already pinned" 0 -- "$ALTROOT" pin "${A[@]}" --yes "$URL"
 expect_stderr "already pinned" "already pinned"
 expect_exit "text report names the pin" 0 -- "$ALTROOT" connect "${A[@]}" "$URL"
@@ -75,6 +105,12 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout pla
     -out plain.pem -days 2 -subj "/CN=impostor" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 start_s_server 127.0.0.1 plain.pem plain.key
 URL="https://127.0.0.1:$PORT/"
+# Before its notBefore the leaf counts for nothing, not even as another device (rule 7).
+judge "a self-signed device before its validity: rule 7, E_CERT_NOT_YET_VALID" 1 \
+    '.rule==7 and .failures[0].name=="E_CERT_NOT_YET_VALID" and .failures[0].where=="tls-chain[0]"'
+# From here on the verification time is one at which that certificate is valid.
+AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+A=(--anchors anchors --webpki none --timeout 5 --at "$AT")
 judge "a self-signed device at the pinned name: rule 2, no identity" 1 \
     '.rule==2 and (.failures[0].detail|contains("no identity"))'
 expect_exit "nothing to pin on a self-signed device" 1 -- "$ALTROOT" pin "${A[@]}" --yes --replace "$URL"

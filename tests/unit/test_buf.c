@@ -1,4 +1,8 @@
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -119,12 +123,59 @@ static void read_file_limits(void **state)
     (void)state;
     altroot_bytes b = ALTROOT_BYTES_INIT;
     assert_int_equal(altroot_bytes_read_file(&b, "/nonexistent/altroot", 100), ALTROOT_E_NOT_FOUND);
-    assert_int_equal(altroot_bytes_read_file(&b, "/", 100), ALTROOT_E_IO);
+    assert_int_equal(altroot_bytes_read_file(&b, "/", 100), ALTROOT_E_NOT_REGULAR);
     assert_ok(altroot_bytes_read_file(&b, testutil_data("tls/self-signed.pem"), 1 << 20));
     assert_true(b.len > 100);
     assert_int_equal(altroot_bytes_read_file(&b, testutil_data("tls/self-signed.pem"), 10),
                      ALTROOT_E_TOO_LARGE);
     altroot_bytes_clear(&b);
+}
+
+/* A FIFO with no writer would block a reader for ever, and /dev/zero never ends: neither is
+ * opened for reading beyond the check on its descriptor. */
+static void only_regular_files_are_read(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/altroot-buf-XXXXXX", fifo[64], file[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(file, sizeof file, "%s/file", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    altroot_bytes b = ALTROOT_BYTES_INIT;
+    assert_int_equal(altroot_bytes_read_file(&b, fifo, 100), ALTROOT_E_NOT_REGULAR);
+    assert_int_equal(altroot_bytes_read_file(&b, "/dev/zero", 100), ALTROOT_E_NOT_REGULAR);
+    assert_int_equal(altroot_bytes_read_file(&b, "/dev/null", 100), ALTROOT_E_NOT_REGULAR);
+    assert_null(b.ptr);
+    altroot_file_rules rules = {.max_len = 100};
+    assert_int_equal(altroot_path_check(fifo, false, &rules), ALTROOT_E_NOT_REGULAR);
+    assert_int_equal(altroot_path_check(dir, false, &rules), ALTROOT_E_NOT_REGULAR);
+    assert_ok(altroot_path_check(dir, true, &rules));
+    /* The trust store's rules: no link, nobody but the owner (or root) may write. */
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("x", f);
+    fclose(f);
+    assert_int_equal(chmod(file, 0644), 0);
+    rules.owner_only = true;
+    assert_ok(altroot_file_read(&b, file, &rules));
+    assert_int_equal(b.len, 1);
+    assert_int_equal(chmod(file, 0664), 0);
+    assert_int_equal(altroot_file_read(&b, file, &rules), ALTROOT_E_STORE_WRITABLE);
+    assert_int_equal(chmod(file, 0646), 0);
+    assert_int_equal(altroot_path_check(file, false, &rules), ALTROOT_E_STORE_WRITABLE);
+    assert_int_equal(chmod(file, 0600), 0);
+    char link[64];
+    snprintf(link, sizeof link, "%s/link", dir);
+    assert_int_equal(symlink(file, link), 0);
+    assert_ok(altroot_path_check(link, false, &rules));
+    rules.no_follow = true;
+    assert_int_equal(altroot_path_check(link, false, &rules), ALTROOT_E_STORE_SYMLINK);
+    assert_int_equal(altroot_file_read(&b, link, &rules), ALTROOT_E_STORE_SYMLINK);
+    altroot_bytes_clear(&b);
+    unlink(link);
+    unlink(file);
+    unlink(fifo);
+    rmdir(dir);
 }
 
 static void base64_strict(void **state)
@@ -177,6 +228,7 @@ int main(void)
         cmocka_unit_test(hex_round_trip_and_rejects),
         cmocka_unit_test(spans_compare),
         cmocka_unit_test(read_file_limits),
+        cmocka_unit_test(only_regular_files_are_read),
         cmocka_unit_test(base64_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -979,6 +979,76 @@ static void fdo_primary(void **state)
     altroot_key_free(key);
 }
 
+/* ---- the TLS leaf's own validity, on every path ---- */
+
+static void assert_leaf_fails(const altroot_verdict *v, altroot_err code)
+{
+    assert_tampered(v, code);
+    assert_false(v->name.bound);
+    bool leaf = false; /* the code given for the leaf itself, whatever else a root says */
+    for (size_t i = 0; i < v->failures.count; i++)
+        leaf = leaf || (v->failures.items[i].code == code &&
+                        strstr(v->failures.items[i].where, "tls-chain[0]") != NULL);
+    assert_true(leaf);
+    for (size_t i = 0; i < v->root_count; i++)
+        assert_false(v->roots[i].status == ALTROOT_ROOT_VERIFIED &&
+                     (v->roots[i].attestation || v->roots[i].ownership));
+}
+
+/* A leaf past its notAfter (nine days, as a retired certificate whose key leaked) or before its
+ * notBefore proves nothing, whatever its evidence or chain says: bindings without `exp` do not
+ * outlive the certificate that carries them. */
+static void the_leaf_validity_counts_on_every_path(void **state)
+{
+    (void)state;
+    char host[80];
+    snprintf(host, sizeof host, "%s.local", instance_name());
+    altroot_device_creds c[4];
+    each_root_creds(c);
+    for (size_t i = 0; i < 4; i++) {
+        altroot_device_cert_params p = params();
+        p.not_before = NOW - 40LL * DAY;
+        p.not_after = NOW - 9LL * DAY;
+        p.iat = NOW - 40LL * DAY;
+        altroot_verdict v;
+        evaluate(&c[i], &p, i == 0 ? host : "device.home.arpa", &v);
+        assert_leaf_fails(&v, ALTROOT_E_CERT_EXPIRED);
+        altroot_verdict_clear(&v);
+        p = params();
+        p.not_before = NOW + DAY;
+        evaluate(&c[i], &p, i == 0 ? host : "device.home.arpa", &v);
+        assert_leaf_fails(&v, ALTROOT_E_CERT_NOT_YET_VALID);
+        altroot_verdict_clear(&v);
+    }
+    /* Primary Matter: the NOC is the leaf; one second past its notAfter. */
+    altroot_certs *chain = noc_chain(&F.fab, true);
+    altroot_time nb = 0, na = 0;
+    assert_ok(altroot_cert_validity(altroot_certs_get(chain, 0), &nb, &na));
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(chain, host, F.store, na + 1, &v));
+    assert_leaf_fails(&v, ALTROOT_E_CERT_EXPIRED);
+    altroot_verdict_clear(&v);
+    altroot_certs_free(chain);
+    /* Primary 802.1AR: an LDevID one second before its notBefore. */
+    assert_ok(altroot_cert_validity(altroot_certs_get(F.ldevid_chain, 0), &nb, &na));
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(F.ldevid_chain, "device.home.arpa", F.store, nb - 1, &v));
+    assert_leaf_fails(&v, ALTROOT_E_CERT_NOT_YET_VALID);
+    altroot_verdict_clear(&v);
+    /* Primary FDO: an owner-issued leaf that has expired. */
+    altroot_device_cert_params p = params();
+    p.not_before = NOW - 40LL * DAY;
+    p.not_after = NOW - 9LL * DAY;
+    altroot_key *key = NULL;
+    assert_ok(altroot_device_fdo_owner_cert(F.owner_key, &p, &chain, &key));
+    eval_chain(chain, "device.home.arpa", &v);
+    assert_leaf_fails(&v, ALTROOT_E_CERT_EXPIRED);
+    altroot_verdict_clear(&v);
+    altroot_certs_free(chain);
+    altroot_key_free(key);
+}
+
 /* ---- allocation failures ---- */
 
 static void alloc_sweep(const altroot_device_creds *c, altroot_decision expected)
@@ -1046,6 +1116,7 @@ int main(void)
         cmocka_unit_test(matter_primary),
         cmocka_unit_test(devid_primary),
         cmocka_unit_test(fdo_primary),
+        cmocka_unit_test(the_leaf_validity_counts_on_every_path),
         cmocka_unit_test(evidence_verifier_survives_allocation_failures),
     };
     /* EVIDENCE_TEST=pattern runs only the matching tests (debugging under sanitizers). */

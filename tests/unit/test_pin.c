@@ -234,6 +234,20 @@ static void apply_and_decide(void **state)
     assert_ok(altroot_verdict_decide(&v));
     assert_int_equal(v.rule, 5);
     altroot_verdict_clear(&v);
+    /* The pinned unit's identity on a leaf past its notAfter: the pin does not revive it. */
+    altroot_verdict_init(&v);
+    attesting(&v, "matter", ID);
+    v.at = 1800000000;
+    v.chain_length = 1;
+    v.leaf.not_before = 1700000000;
+    v.leaf.not_after = 1800000000 - 9 * 86400;
+    assert_ok(altroot_set_string(&v.name.name, "printer.home.arpa"));
+    assert_ok(altroot_pins_apply(s, "printer.home.arpa", &v));
+    assert_ok(altroot_verdict_decide(&v));
+    assert_int_equal(v.decision, ALTROOT_DECISION_UNTRUSTED);
+    assert_int_equal(v.rule, 7);
+    assert_int_equal(v.failures.items[0].code, ALTROOT_E_CERT_EXPIRED);
+    altroot_verdict_clear(&v);
     /* Same identity under another root, or another identity: rule 2. */
     const char *roots[] = {"devid", "matter"};
     const char *ids[] = {ID, ID2};
@@ -308,6 +322,20 @@ static void save_writes_atomically_and_refuses_to_overwrite(void **state)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "test $(ls -A '%s/pins' | wc -l) -eq 2", dir);
     assert_int_equal(system(cmd), 0);
+    /* A store without pins/ yet: the folder is made 0700, and the store then loads. */
+    char fresh[] = "/tmp/altroot-pin-XXXXXX";
+    assert_non_null(mkdtemp(fresh));
+    assert_ok(altroot_pin_save(fresh, &pin, NULL, path, sizeof path));
+    char pins[64];
+    snprintf(pins, sizeof pins, "%s/pins", fresh);
+    assert_int_equal(stat(pins, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    s = load(fresh);
+    assert_int_equal(altroot_trust_store_problems(s)->count, 0);
+    altroot_trust_store_free(s);
+    remove_dir(fresh);
     /* An unwritable place is E_IO. */
     assert_int_equal(altroot_pin_save("/proc/altroot-none", &pin, NULL, path, sizeof path),
                      ALTROOT_E_IO);

@@ -197,6 +197,63 @@ static void rule7_messages_by_class(void **state)
     }
 }
 
+/* A presented leaf outside its validity period: whatever a root claims, rule 7 with the leaf's
+ * code (rule 1 still first). A verdict assembled by hand, as a root module of one's own might. */
+static void leaf(altroot_verdict *v, altroot_time nb, altroot_time na)
+{
+    v->at = 1800000000;
+    v->chain_length = 1;
+    v->leaf.not_before = nb;
+    v->leaf.not_after = na;
+    v->cert_class = 3;
+}
+
+static void rule7_a_leaf_outside_its_validity(void **state)
+{
+    (void)state;
+    static const struct {
+        altroot_time nb, na;
+        altroot_err code;
+    } cases[] = {{1700000000, 1800000000 - 9 * 86400, ALTROOT_E_CERT_EXPIRED},
+                 {1800000000 + 1, 1900000000, ALTROOT_E_CERT_NOT_YET_VALID},
+                 {0, 0, ALTROOT_E_CERT_PARSE}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* Ownership with the name bound (rule 3), attestation with a matching pin (rule 5),
+         * attestation alone (rule 6), a pin of another device (rule 2): none applies. */
+        for (int shape = 0; shape < 4; shape++) {
+            altroot_verdict v;
+            altroot_verdict_init(&v);
+            leaf(&v, cases[i].nb, cases[i].na);
+            altroot_root_result *m = root(&v, "matter", ALTROOT_ROOT_VERIFIED);
+            m->attestation = true;
+            m->ownership = shape == 0;
+            if (shape == 0)
+                bind(&v, "operational-instance-name", "matter");
+            if (shape == 1 || shape == 3)
+                pin(&v, shape == 1);
+            decide(&v, ALTROOT_DECISION_UNTRUSTED, 7);
+            assert_int_equal(v.failures.items[0].code, cases[i].code);
+            assert_string_equal(v.failures.items[0].where, "tls-chain[0]");
+            altroot_verdict_clear(&v);
+        }
+    }
+    /* At the edges the leaf is valid (notBefore <= at <= notAfter). */
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    leaf(&v, 1800000000, 1800000000);
+    root(&v, "matter", ALTROOT_ROOT_VERIFIED)->attestation = true;
+    decide(&v, ALTROOT_DECISION_ATTESTED, 6);
+    altroot_verdict_clear(&v);
+    /* Tampering is still reported as tampering. */
+    altroot_verdict_init(&v);
+    leaf(&v, 1700000000, 1700000001);
+    altroot_root_result *m = root(&v, "matter", ALTROOT_ROOT_FAILED);
+    m->evidence = true;
+    assert_ok(altroot_failures_add(&m->failures, ALTROOT_E_SIGNATURE, "binding", "bad sig"));
+    decide(&v, ALTROOT_DECISION_UNTRUSTED, 1);
+    altroot_verdict_clear(&v);
+}
+
 static void json_report_has_the_documented_fields(void **state)
 {
     (void)state;
@@ -364,6 +421,7 @@ int main(void)
         cmocka_unit_test(rule4_webpki),
         cmocka_unit_test(rules5_and_6_attestation_with_and_without_pin),
         cmocka_unit_test(rule7_messages_by_class),
+        cmocka_unit_test(rule7_a_leaf_outside_its_validity),
         cmocka_unit_test(json_report_has_the_documented_fields),
         cmocka_unit_test(text_report_prints),
         cmocka_unit_test(key_hash_name_rules),

@@ -4,6 +4,13 @@
 
 #include "testutil.h"
 
+/* Every test creates files with the modes a careful user's have, whatever the caller's umask: the
+ * trust store refuses files and folders writable by group or others (docs/trust-store.md). */
+__attribute__((constructor)) static void testutil_umask(void)
+{
+    umask(022);
+}
+
 static long g_fail_at; /* allocation number that fails; 0: none */
 static long g_count;
 static int g_failed;

@@ -191,8 +191,12 @@ static void judge_file(const batch *b, const char *name, tally *t)
     if (err == ALTROOT_OK)
         err = altroot_evaluate_chain(chain, NULL, b->store, b->at, &v);
     if (err != ALTROOT_OK) {
+        /* Every file that cannot be read is named on its own line, not only the first; running
+         * out of memory is one failure of the run, named once by the tally. */
         t->unreadable++;
         note(t, name, altroot_error_name(err));
+        if (err != ALTROOT_E_NOMEM)
+            cli_error(path, err);
     } else {
         t->decided[v.decision]++;
         if (v.decision == ALTROOT_DECISION_UNTRUSTED)

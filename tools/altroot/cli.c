@@ -58,19 +58,28 @@ void cli_error(const char *what, altroot_err err)
     fprintf(stderr, "altroot: %s: %s (%s)\n", what, altroot_strerror(err), altroot_error_name(err));
 }
 
+/* One line per problem: the file, what is wrong and how to fix it, the code. */
+static void print_problems(const altroot_failures *p)
+{
+    for (size_t i = 0; i < p->count; i++)
+        fprintf(stderr, "altroot: %s: %s (%s)\n", p->items[i].where, p->items[i].detail,
+                altroot_error_name(p->items[i].code));
+}
+
 altroot_trust_store *cli_load_store(const cli_common *c)
 {
+    altroot_failures unsafe = {0};
     altroot_trust_options o = {c->anchors, c->webpki};
     altroot_trust_store *store = NULL;
-    altroot_err err = altroot_trust_store_load(&o, &store);
+    altroot_err err = altroot_trust_store_load_report(&o, &store, &unsafe);
+    print_problems(&unsafe);
+    altroot_failures_clear(&unsafe);
     if (err != ALTROOT_OK) {
         cli_error(c->anchors != NULL ? c->anchors : "trust store", err);
         return NULL;
     }
     const altroot_failures *p = altroot_trust_store_problems(store);
-    for (size_t i = 0; i < p->count; i++)
-        fprintf(stderr, "altroot: %s: %s (%s)\n", p->items[i].where, p->items[i].detail,
-                altroot_error_name(p->items[i].code));
+    print_problems(p);
     if (p->count > 0) {
         altroot_trust_store_free(store);
         return NULL;
@@ -83,12 +92,26 @@ int cli_exit_for(altroot_decision d)
     return d == ALTROOT_DECISION_TRUSTED ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
 }
 
-bool cli_read_file(const char *path, altroot_bytes *out)
+bool cli_read_input(const char *path, cli_input kind, altroot_bytes *out)
 {
-    altroot_err err = altroot_bytes_read_file(out, path, (size_t)4 * 1024 * 1024);
+    static const size_t limits[] = {
+        [CLI_IN_ARTEFACT] = (size_t)4 * 1024 * 1024,
+        [CLI_IN_CERT] = ALTROOT_CERT_FILE_MAX,
+        [CLI_IN_KEY] = (size_t)64 * 1024,
+        [CLI_IN_CMS] = ALTROOT_CMS_MAX,
+        [CLI_IN_VOUCHER] = (size_t)1024 * 1024,
+        [CLI_IN_MUD] = ALTROOT_MUD_FILE_MAX,
+        [CLI_IN_SECRET] = 4096,
+    };
+    altroot_err err = altroot_bytes_read_file(out, path, limits[kind]);
     if (err != ALTROOT_OK)
         cli_error(path, err);
     return err == ALTROOT_OK;
+}
+
+bool cli_read_file(const char *path, altroot_bytes *out)
+{
+    return cli_read_input(path, CLI_IN_ARTEFACT, out);
 }
 
 altroot_err cli_cert_der(altroot_span data, altroot_certs **list, altroot_span *der)
@@ -104,7 +127,7 @@ altroot_err cli_cert_der(altroot_span data, altroot_certs **list, altroot_span *
 static bool add_one(altroot_trust_store *store, altroot_anchor_kind kind, const char *path)
 {
     altroot_bytes data = ALTROOT_BYTES_INIT;
-    if (!cli_read_file(path, &data))
+    if (!cli_read_input(path, CLI_IN_CERT, &data))
         return false;
     altroot_err err = altroot_trust_store_add(store, kind, path, altroot_bytes_span(&data));
     altroot_bytes_clear(&data);

@@ -51,8 +51,23 @@ int cmd_get(int argc, char **argv);
 
 /* ---- helpers shared by `altroot verify <kind>` ---- */
 
-/* Read a whole file (at most 4 MiB). Prints "altroot: PATH: ... (CODE)" and returns false when
- * it cannot be read. */
+/* Kinds of input file, each with its size limit (cli.c). */
+typedef enum cli_input {
+    CLI_IN_ARTEFACT, /* any artefact (inspect, device credentials): 4 MiB */
+    CLI_IN_CERT,     /* certificates and chains, PEM or DER, Matter TLV: ALTROOT_CERT_FILE_MAX */
+    CLI_IN_KEY,      /* a private or public key: 64 KiB */
+    CLI_IN_CMS,      /* a CMS signature or signed object (CD, BRSKI voucher): ALTROOT_CMS_MAX */
+    CLI_IN_VOUCHER,  /* an FDO ownership voucher: 1 MiB */
+    CLI_IN_MUD,      /* a MUD file: ALTROOT_MUD_FILE_MAX */
+    CLI_IN_SECRET,   /* a short secret in hex: 4 KiB */
+} cli_input;
+
+/* Read a whole regular file of the given kind through the one reader
+ * (altroot_file_read: a FIFO, a device or a directory is refused with E_NOT_REGULAR without
+ * blocking; a file over the kind's limit with E_TOO_LARGE). Prints "altroot: PATH: ... (CODE)"
+ * and returns false when it cannot be read. */
+bool cli_read_input(const char *path, cli_input kind, altroot_bytes *out);
+/* cli_read_input of an artefact (CLI_IN_ARTEFACT). */
 bool cli_read_file(const char *path, altroot_bytes *out);
 
 /* PEM or DER certificate input: *der becomes the DER of the first certificate of `data`, kept

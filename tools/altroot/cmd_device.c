@@ -153,7 +153,7 @@ static bool key_opt(const char *path, altroot_key **out)
     if (path == NULL)
         return true;
     altroot_bytes b = ALTROOT_BYTES_INIT;
-    bool ok = cli_read_file(path, &b);
+    bool ok = cli_read_input(path, CLI_IN_KEY, &b);
     altroot_err err = ok ? altroot_key_parse_private(altroot_bytes_span(&b), out) : ALTROOT_OK;
     altroot_bytes_clear(&b);
     if (err != ALTROOT_OK)

@@ -96,8 +96,9 @@ static int run_extend(const extend_args *a)
     altroot_bytes cbor = ALTROOT_BYTES_INIT, pem = ALTROOT_BYTES_INIT;
     altroot_key *owner = NULL, *next = NULL;
     int rc = EXIT_USAGE;
-    if (!cli_read_file(a->voucher, &data) || !cli_read_file(a->owner_key, &kf) ||
-        !cli_read_file(a->next_owner, &nf))
+    if (!cli_read_input(a->voucher, CLI_IN_VOUCHER, &data) ||
+        !cli_read_input(a->owner_key, CLI_IN_KEY, &kf) ||
+        !cli_read_input(a->next_owner, CLI_IN_KEY, &nf))
         goto out;
     altroot_err err = altroot_key_parse_private(altroot_bytes_span(&kf), &owner);
     if (err != ALTROOT_OK) {

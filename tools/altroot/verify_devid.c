@@ -57,7 +57,7 @@ static int parse(int argc, char **argv, cli_common *c, const opt *opts, size_t n
  * unreadable, or out of memory. */
 static bool read_cert(const char *path, altroot_bytes *raw, altroot_certs **l, altroot_span *der)
 {
-    if (!cli_read_file(path, raw))
+    if (!cli_read_input(path, CLI_IN_CERT, raw))
         return false;
     *der = altroot_bytes_span(raw);
     altroot_err err = cli_cert_der(*der, l, der);
@@ -182,7 +182,7 @@ static int run_voucher(voucher_args *a, const altroot_certs *masa)
     altroot_span der = {0};
     altroot_cert *idevid = NULL;
     int rc = EXIT_USAGE;
-    if (!read_cert(a->idevid, &raw, &l, &der) || !cli_read_file(a->voucher, &vb))
+    if (!read_cert(a->idevid, &raw, &l, &der) || !cli_read_input(a->voucher, CLI_IN_CMS, &vb))
         goto out;
     idevid = altroot_certs_count(l) > 0 ? altroot_certs_get(l, 0) : NULL;
     altroot_time at = a->c.at_given ? a->c.at : altroot_time_now();
@@ -257,7 +257,7 @@ static int run_mud(mud_args *a, altroot_trust_store *store)
     altroot_certs *dl = NULL, *ch = NULL;
     altroot_span der = {0};
     int rc = EXIT_USAGE;
-    if (!cli_read_file(a->mud, &f) || !cli_read_file(a->sig, &s) ||
+    if (!cli_read_input(a->mud, CLI_IN_MUD, &f) || !cli_read_input(a->sig, CLI_IN_CMS, &s) ||
         (a->device != NULL && !read_cert(a->device, &d, &dl, &der)) ||
         !read_chain(a->device_chain, &ch))
         goto out;

@@ -62,7 +62,7 @@ static bool read_secret(const char *arg, altroot_bytes *out)
     altroot_bytes_clear(out);
     if (err != ALTROOT_E_NOMEM) {
         altroot_bytes file = ALTROOT_BYTES_INIT;
-        if (!cli_read_file(arg, &file))
+        if (!cli_read_input(arg, CLI_IN_SECRET, &file))
             return false;
         char hex[256];
         size_t n = 0;
@@ -194,7 +194,8 @@ static int run(fdo_args *a, altroot_trust_store *store)
 {
     altroot_bytes data = ALTROOT_BYTES_INIT, secret = ALTROOT_BYTES_INIT;
     int rc = EXIT_USAGE;
-    if (!cli_read_file(a->voucher, &data) || (a->hmac != NULL && !read_secret(a->hmac, &secret)))
+    if (!cli_read_input(a->voucher, CLI_IN_VOUCHER, &data) ||
+        (a->hmac != NULL && !read_secret(a->hmac, &secret)))
         goto out;
     altroot_fdo_verify_params p = {.store = store,
                                    .at = a->c.at_given ? a->c.at : altroot_time_now(),

@@ -87,8 +87,8 @@ static int run_dac(dac_args *a, altroot_trust_store *store)
         fprintf(stderr, "altroot verify matter-dac: --vid/--pid take 16-bit hex (E_ARG)\n");
         return EXIT_USAGE;
     }
-    if (!cli_read_file(a->dac, &dac) || !cli_read_file(a->pai, &pai) ||
-        (a->cd != NULL && !cli_read_file(a->cd, &cd)))
+    if (!cli_read_input(a->dac, CLI_IN_CERT, &dac) || !cli_read_input(a->pai, CLI_IN_CERT, &pai) ||
+        (a->cd != NULL && !cli_read_input(a->cd, CLI_IN_CMS, &cd)))
         goto out;
     /* PEM or DER: the verifier takes DER, so PEM input is decoded first. A file that is neither
      * is passed on as it is, and the verifier reports it as malformed. */

@@ -142,8 +142,9 @@ static int run_noc(noc_args *a, const altroot_trust_store *store)
 {
     altroot_bytes noc = ALTROOT_BYTES_INIT, icac = ALTROOT_BYTES_INIT, rcac = ALTROOT_BYTES_INIT;
     int rc = EXIT_USAGE;
-    if (!cli_read_file(a->noc, &noc) || !cli_read_file(a->rcac, &rcac) ||
-        (a->icac != NULL && !cli_read_file(a->icac, &icac)))
+    if (!cli_read_input(a->noc, CLI_IN_CERT, &noc) ||
+        !cli_read_input(a->rcac, CLI_IN_CERT, &rcac) ||
+        (a->icac != NULL && !cli_read_input(a->icac, CLI_IN_CERT, &icac)))
         goto out;
     altroot_matter_op_input in = {.noc = altroot_bytes_span(&noc),
                                   .icac = altroot_bytes_span(&icac),

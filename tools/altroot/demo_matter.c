@@ -184,7 +184,7 @@ altroot_err demo_matter_server(const demo_matter *m, demo_matter_kind kind, altr
              (err = secondary(m, u, kind, at, &cd, &chain, &own_key)) == ALTROOT_OK)
         key = own_key;
     if (err == ALTROOT_OK)
-        err = altroot_tls_server_new(chain, key, out);
+        err = demo_serve(chain, key, out);
     altroot_certs_free(chain);
     altroot_key_free(own_key);
     altroot_bytes_clear(&cd);

@@ -87,11 +87,27 @@ connect_to "matter secondary under a local CA: trusted" s-ca 0 \
     ".decision==\"trusted\" and .rule==3 and .certificate_class.class==5 and $(root_is matter secondary verified)"
 rm -r anchors/local-ca
 
+# ---- altroot inspect reads the evidence (docs/report-json.md) ----
+expect_exit "inspect: a certificate with Matter evidence" 0 -- "$ALTROOT" inspect --json s-matter/cert.pem
+expect_json "inspect: the members, their media types and indicators" \
+    '.certificates[0].evidence.roots[0] as $r | $r.root=="matter" and ([$r.members[].label]==["cd","dac","noc","pai","icac","rcac","binding","noc-binding"]) and ($r.members[]|select(.label=="dac")|.media_type=="application/pkix-cert" and .indicator==["endorsements"]) and ($r.members[]|select(.label=="cd")|.media_type=="application/vnd.altroot.matter-cd")'
+expect_json "inspect: the identity and the binding's claims" \
+    '.certificates[0] as $c | $c.evidence.roots[0] as $r | $r.identity.product_id!=null and ($r.members[]|select(.label=="binding")|.claims|.cnf_is_this_certificate_key==true and .eat_profile=="2.25.69226542634484640648002627714631563288.3" and (.member_digests|keys|length)==6 and .exp==$c.not_after and (.names|index("device.home.arpa")!=null))'
+expect_exit "inspect: text" 0 -- "$ALTROOT" inspect s-devid/cert.pem
+if grep -q "media_type: application/pkix-cert" "$WORK/out" && grep -q "serial_number:" "$WORK/out"; then
+    ok "inspect text: members and identity"; else not_ok "inspect text"; fi
+expect_exit "inspect: FDO evidence" 0 -- "$ALTROOT" inspect --json s-fdo/cert.pem
+expect_json "inspect: the voucher's media type and the GUID" \
+    '.certificates[0].evidence.roots[0] | .root=="fdo" and (.members[]|select(.label=="voucher")|.media_type=="application/vnd.altroot.fdo-voucher+cbor") and (.identity.guid|length)==32'
+
 # ---- attacks: every one is tampering (rule 1) ----
 device --out a-other --names 127.0.0.1 --bind-other-key "${MATTER[@]}"
 connect_to "evidence bound to another key" a-other 1 ".rule==1 and $(has E_EVIDENCE_KEY_MISMATCH)"
 device --out a-copy --names 127.0.0.1 --copy-evidence s-matter/cert.pem
 connect_to "evidence copied onto another key" a-copy 1 ".rule==1 and $(has E_EVIDENCE_KEY_MISMATCH)"
+expect_exit "inspect: copied evidence" 0 -- "$ALTROOT" inspect --json a-copy/cert.pem
+expect_json "inspect: copied evidence names another key" \
+    '[.certificates[0].evidence.roots[0].members[]|select(.claims!=null)|.claims.cnf_is_this_certificate_key]|all(.==false)' 
 device --out a-cd --names 127.0.0.1 --matter-dac-key m/dac-key.pem --matter-dac m/dac.pem \
     --matter-pai m/pai.pem --matter-cd mbad/cd.der
 connect_to "forged CD" a-cd 1 ".rule==1 and $(has E_EVIDENCE_ARTEFACT) and $(root_is matter secondary failed)"

@@ -1100,6 +1100,110 @@ static void claims_decoder_is_strict(void **state)
                      ALTROOT_E_EVIDENCE_BINDING_FORMAT);
 }
 
+/* ---- the worked example of docs/evidence.md ---- */
+
+static void write_hex_block(FILE *f, const char *name, altroot_span der)
+{
+    fprintf(f, "<!-- example: %s -->\n```text\n", name);
+    for (size_t i = 0; i < der.len; i++)
+        fprintf(f, "%02x%s", der.ptr[i], i % 32 == 31 || i + 1 == der.len ? "\n" : "");
+    fprintf(f, "```\n");
+}
+
+/* ALTROOT_EVIDENCE_EXAMPLE=FILE writes a fresh example (the leaf of a Matter device with DAC
+ * evidence, its PAA and CD signer) in the form docs/evidence.md holds it. */
+static void write_example(const char *path)
+{
+    altroot_device_creds c = matter_creds(false);
+    altroot_device_cert_params p = params();
+    altroot_certs *chain = NULL;
+    altroot_key *key = NULL;
+    assert_ok(altroot_device_cert_build(&c, &p, &chain, &key));
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    write_hex_block(f, "leaf", altroot_cert_der(altroot_certs_get(chain, 0)));
+    write_hex_block(f, "paa", altroot_cert_der(F.m.paa));
+    write_hex_block(f, "cd-signer", altroot_cert_der(F.m.cd_signer));
+    assert_int_equal(fclose(f), 0);
+    altroot_certs_free(chain);
+    altroot_key_free(key);
+}
+
+/* The hex block after "<!-- example: NAME -->" in `doc`, decoded. */
+static void doc_block(const char *doc, const char *name, altroot_bytes *out)
+{
+    char marker[64];
+    snprintf(marker, sizeof marker, "<!-- example: %s -->\n```text\n", name);
+    const char *start = strstr(doc, marker);
+    if (start == NULL)
+        fail_msg("docs/evidence.md has no example block %s", name);
+    start += strlen(marker);
+    const char *end = strstr(start, "```");
+    assert_non_null(end);
+    char *hex = calloc(1, (size_t)(end - start) + 1);
+    assert_non_null(hex);
+    size_t n = 0;
+    for (const char *q = start; q < end; q++)
+        if (*q != '\n')
+            hex[n++] = *q;
+    assert_ok(altroot_hex_decode(hex, out));
+    free(hex);
+}
+
+/* The certificate docs/evidence.md shows, byte for byte, still decodes and verifies: with its PAA
+ * and CD signer as the only anchors, at its issue time, it is a genuine Matter device
+ * (attested, rule 6), and its evidence has the members the document lists. */
+static void documented_example_verifies(void **state)
+{
+    (void)state;
+    const char *out = getenv("ALTROOT_EVIDENCE_EXAMPLE");
+    if (out != NULL)
+        write_example(out);
+    altroot_bytes doc = ALTROOT_BYTES_INIT, leaf = ALTROOT_BYTES_INIT, paa = ALTROOT_BYTES_INIT,
+                  cds = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_bytes_read_file(&doc, ALTROOT_DOCS_DIR "/evidence.md", 1 << 20));
+    assert_ok(altroot_bytes_append_u8(&doc, 0));
+    doc_block((const char *)doc.ptr, "leaf", &leaf);
+    doc_block((const char *)doc.ptr, "paa", &paa);
+    doc_block((const char *)doc.ptr, "cd-signer", &cds);
+    altroot_trust_options o = {NULL, ""};
+    altroot_trust_store *st = NULL;
+    assert_ok(altroot_trust_store_load(&o, &st));
+    assert_ok(
+        altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_PAA, "doc", altroot_bytes_span(&paa)));
+    assert_ok(
+        altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_CD, "doc", altroot_bytes_span(&cds)));
+    altroot_cert *cert = NULL;
+    assert_ok(altroot_cert_from_der(altroot_bytes_span(&leaf), &cert));
+    bool crit = true;
+    altroot_span ev;
+    assert_ok(altroot_cert_extension(cert, ALTROOT_OID_EVIDENCE, &crit, &ev));
+    assert_false(crit);
+    altroot_evidence d;
+    assert_ok(altroot_evidence_decode(ev, &d, NULL, 0));
+    assert_true(d.matter.present && !d.fdo.present && !d.devid.present && !d.mud.present);
+    static const char *const labels[] = {"cd", "dac", "pai", "binding"};
+    assert_int_equal(d.matter.members.count, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_true(
+            altroot_span_equal(d.matter.members.item[i].label,
+                               (altroot_span){(const uint8_t *)labels[i], strlen(labels[i])}));
+    altroot_certs *chain = chain_of(cert, NULL);
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(chain, "device.home.arpa", st, NOW, &v));
+    assert_int_equal(root(&v, "matter")->status, ALTROOT_ROOT_VERIFIED);
+    assert_int_equal(v.decision, ALTROOT_DECISION_ATTESTED);
+    assert_int_equal(v.rule, 6);
+    altroot_verdict_clear(&v);
+    altroot_certs_free(chain);
+    altroot_cert_free(cert);
+    altroot_trust_store_free(st);
+    altroot_bytes *all[] = {&doc, &leaf, &paa, &cds};
+    for (size_t i = 0; i < 4; i++)
+        altroot_bytes_clear(all[i]);
+}
+
 /* ---- primary integration ---- */
 
 static void eval_chain(altroot_certs *chain, const char *host, altroot_verdict *v)
@@ -1276,6 +1380,7 @@ int main(void)
         cmocka_unit_test(oversize_and_malformed_evidence_is_rejected),
         cmocka_unit_test(decoder_is_strict),
         cmocka_unit_test(claims_decoder_is_strict),
+        cmocka_unit_test(documented_example_verifies),
         cmocka_unit_test(matter_primary),
         cmocka_unit_test(devid_primary),
         cmocka_unit_test(fdo_primary),

@@ -67,6 +67,7 @@
     X(E_PIN_EXISTS, 507, "a pin for this name already exists")                                     \
     X(E_PIN_NOTHING, 508, "the device proved no identity that can be pinned")                      \
     X(E_KEY_HASH_NAME_MISMATCH, 509, "the key-hash name names another public key")                 \
+    X(E_ENGINE_CERT, 520, "the browser engine received a certificate altroot did not judge")       \
     /* internal: 900-999 */                                                                        \
     X(E_INTERNAL, 900, "internal error")                                                           \
     X(E_NOMEM, 901, "out of memory")                                                               \

@@ -6,6 +6,7 @@ packages=(
     libssl-dev openssl libcbor-dev libjansson-dev libcurl4-openssl-dev libevent-dev
     libcmocka-dev jq python3 nginx lighttpd lighttpd-mod-openssl
     libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium libnss3-tools xxd
+    fonts-dejavu-core curl gnutls-bin
     clang libclang-rt-14-dev clang-format clang-tidy cppcheck
 )
 missing=()

@@ -147,7 +147,7 @@ static altroot_err identity_make(const char *host, ab_identity **out)
                                .ip_addrs = ip ? &host : NULL,
                                .ip_count = ip ? 1 : 0,
                                .not_before = now - 3600,
-                               .not_after = now + 7 * 86400,
+                               .not_after = now + (altroot_time)7 * 86400,
                                .server_auth = true};
     altroot_err err = altroot_key_generate(ALTROOT_KEY_EC_P256, &key);
     if (err == ALTROOT_OK)

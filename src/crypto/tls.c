@@ -375,7 +375,9 @@ typedef struct relay_dir {
 static short want_events(SSL *ssl, int rc)
 {
     int e = SSL_get_error(ssl, rc);
-    return e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+    if (e == SSL_ERROR_WANT_READ)
+        return (short)POLLIN;
+    return e == SSL_ERROR_WANT_WRITE ? (short)POLLOUT : (short)0;
 }
 
 /* Write what is pending; true on progress. E_IO when the session broke. */

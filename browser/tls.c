@@ -287,6 +287,21 @@ static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent event, gchar
     return TRUE;
 }
 
+/* A navigation is decided before its request is sent: tunnels judged from now on belong to it
+ * (a link or a redirect of the page's own, as well as the browser's loads). */
+static gboolean on_decide_policy(WebKitWebView *view, WebKitPolicyDecision *decision,
+                                 WebKitPolicyDecisionType type, gpointer data)
+{
+    (void)view;
+    (void)decision;
+    ab_browser *b = data;
+    if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION) {
+        b->tunnel_seq = ab_proxy_seq(b);
+        b->seq_taken = true;
+    }
+    return FALSE; /* WebKit's own decision */
+}
+
 /* Nothing the browser does on its own may reach beyond the pages it is asked to open. */
 static gboolean on_permission(WebKitWebView *view, WebKitPermissionRequest *request, gpointer data)
 {
@@ -338,6 +353,7 @@ bool ab_tls_setup(ab_browser *b)
     g_signal_connect(b->view, "load-changed", G_CALLBACK(on_load_changed), b);
     g_signal_connect(b->view, "load-failed", G_CALLBACK(on_load_failed), b);
     g_signal_connect(b->view, "permission-request", G_CALLBACK(on_permission), b);
+    g_signal_connect(b->view, "decide-policy", G_CALLBACK(on_decide_policy), b);
     return true;
 }
 

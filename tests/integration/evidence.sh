@@ -58,8 +58,11 @@ root_is() { echo "(.roots[]|select(.root==\"$1\" and .mode==\"$2\")|.status==\"$
 
 # ---- secondary integration, one root at a time ----
 device --out s-matter --names 127.0.0.1,device.home.arpa "${MATTER[@]}" "${NOC[@]}"
-if openssl x509 -in s-matter/cert.pem -noout -text | grep -q "2.25.69226542634484640648002627714631563288.2"; then
-    ok "leaf carries the local-device EKU"; else not_ok "local-device EKU missing"; fi
+openssl x509 -in s-matter/cert.pem -noout -text >"$WORK/x509.txt"
+if grep -q "1.3.6.1.5.5.7.1.35" "$WORK/x509.txt"; then
+    ok "leaf carries id-pe-cmw"; else not_ok "id-pe-cmw missing"; fi
+if grep -A1 "Extended Key Usage" "$WORK/x509.txt" | tail -1 | grep -qx " *TLS Web Server Authentication"; then
+    ok "leaf EKU is serverAuth only"; else not_ok "leaf EKU is not serverAuth alone"; fi
 if [ "$(stat -c %a s-matter/key.pem)" = 600 ]; then ok "key.pem is 0600"; else not_ok "key.pem mode"; fi
 connect_to "matter secondary: attested" s-matter 1 \
     ".decision==\"attested\" and .rule==6 and $(root_is matter secondary verified) and .certificate_class.class==3 and .certificate_class.lifted_to==4"
@@ -126,4 +129,6 @@ expect_json "--mode webpki: only the webpki root" '[.roots[].root]==["webpki"]'
 expect_exit "--mode nonsense" 2 -- "$ALTROOT" connect "${A[@]}" --mode nonsense "https://127.0.0.1:$PORT/"
 
 expect_exit "usage error" 2 -- "$DEVICE_TOOL" device cert --names x
+expect_exit "--exp after the certificate's notAfter" 2 -- "$DEVICE_TOOL" device cert --out a-late \
+    --names 127.0.0.1 "${FDO[@]}" --days 1 --exp 2099-01-01T00:00:00Z
 finish

@@ -145,8 +145,7 @@ static altroot_err secondary(const demo_matter *m, const altroot_matter_minted *
     if (kind == DEMO_MATTER_COPIED && err == ALTROOT_OK &&
         (err = altroot_device_cert_build(&creds, &p, &donor, &donor_key)) == ALTROOT_OK) {
         bool crit;
-        err = altroot_cert_extension(altroot_certs_get(donor, 0),
-                                     "2.25.69226542634484640648002627714631563288.1", &crit,
+        err = altroot_cert_extension(altroot_certs_get(donor, 0), ALTROOT_OID_EVIDENCE, &crit,
                                      &p.evidence_override);
     }
     if (err == ALTROOT_OK)

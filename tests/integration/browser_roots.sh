@@ -14,7 +14,7 @@ BROWSER=$(dirname "$ALTROOT")/altroot-browser
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # see browser.sh
 SHOTS=$(pwd)/browser-screenshots
 . "$(dirname "$0")/lib.sh"
-for tool in xvfb-run identify convert jq timeout unshare python3; do
+for tool in xvfb-run identify convert jq timeout unshare python3 fc-list; do
     command -v "$tool" >/dev/null || { not_ok "required tool $tool is missing"; finish; exit 1; }
 done
 [ -x "$BROWSER" ] || { not_ok "altroot-browser not built at $BROWSER"; finish; exit 1; }
@@ -39,6 +39,16 @@ check() {
     [ "${colours:-0}" -gt 400 ] && ok "$name: screenshot is a rendering ($colours colours)" ||
         not_ok "$name: screenshot has ${colours:-no} colours"
 }
+
+# Every glyph the panel and the pages use (written as \uXXXX in browser/) is in DejaVu Sans, the
+# default font of Debian (fonts-dejavu-core): none renders as a box.
+glyphs=$(grep -oh '\\u[0-9a-fA-F]\{4\}' "$(dirname "$0")"/../../browser/*.c | sort -u | cut -c3-)
+missing=
+for g in $glyphs; do
+    fc-list ":charset=$g" file | grep -q '/DejaVuSans.ttf' || missing="$missing U+$g"
+done
+[ -n "$glyphs" ] && [ -z "$missing" ] && ok "glyphs$(printf ' U+%s' $glyphs) are all in DejaVu Sans" ||
+    not_ok "glyphs not in DejaVu Sans:${missing:- none found}"
 
 "$ALTROOT" mint matter --out m >/dev/null || { not_ok "mint matter"; finish; exit 1; }
 "$ALTROOT" mint devid --out dv >/dev/null || { not_ok "mint devid"; finish; exit 1; }

@@ -22,9 +22,9 @@
 #include <unistd.h>
 
 #include "browser.h"
+#include "proxy_request.h"
 
-/* The request head of a CONNECT, read byte by byte so nothing after it is consumed. */
-#define AB_HEAD_MAX 8192
+/* How long the request head of a CONNECT may take to arrive. */
 #define AB_HEAD_TIMEOUT_MS 10000
 /* The connect to the device, and its whole handshake, each. */
 #define AB_DEVICE_TIMEOUT_MS 10000
@@ -365,36 +365,41 @@ static bool send_all(int fd, const char *text)
     return true;
 }
 
-/* The request head, up to the blank line; false on a time-out, a close or an oversized head. */
-static bool read_head(int fd, char *head, size_t cap)
+/* The request head, a byte at a time so that nothing after it is consumed, until the proxy can
+ * answer it (ab_connect_request_ended); false on a time-out or a close before that. */
+static bool read_head(int fd, uint8_t head[AB_CONNECT_HEAD_MAX], size_t *len)
 {
-    size_t len = 0;
+    size_t n = 0;
     gint64 deadline = g_get_monotonic_time() + AB_HEAD_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-    while (len + 1 < cap) {
+    while (!ab_connect_request_ended((altroot_span){head, n})) {
         gint64 left = (deadline - g_get_monotonic_time()) / G_TIME_SPAN_MILLISECOND;
         struct pollfd pf = {.fd = fd, .events = POLLIN};
-        if (left <= 0 || poll(&pf, 1, (int)left) <= 0 || recv(fd, head + len, 1, 0) != 1)
+        if (n >= AB_CONNECT_HEAD_MAX || left <= 0 || poll(&pf, 1, (int)left) <= 0 ||
+            recv(fd, head + n, 1, 0) != 1)
             return false;
-        head[++len] = '\0';
-        if (len >= 4 && memcmp(head + len - 4, "\r\n\r\n", 4) == 0)
-            return true;
+        n++;
     }
-    return false;
+    *len = n;
+    return true;
 }
 
-/* "CONNECT host:port HTTP/1.x" to "https://host:port/"; NULL for anything else. */
-static char *connect_url(const char *head)
+/* The answer to a head the proxy refuses (ab_connect_request_parse's status). */
+static const char *refusal(int status)
 {
-    const char *line_end = strstr(head, "\r\n");
-    char *line = g_strndup(head, (gsize)(line_end - head));
-    char **w = g_strsplit(line, " ", -1);
-    char *url = NULL;
-    if (g_strv_length(w) == 3 && strcmp(w[0], "CONNECT") == 0 &&
-        g_str_has_prefix(w[2], "HTTP/1.") && strpbrk(w[1], "/?#@") == NULL)
-        url = g_strdup_printf("https://%s/", w[1]);
-    g_strfreev(w);
-    g_free(line);
-    return url;
+    switch (status) {
+    case 403:
+        return "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    case 431:
+        return "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n";
+    case 503:
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    case 505:
+        return "HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n";
+    default:
+        return "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    }
 }
 
 /* Judge the device the tunnel asks for over the proxy's own connection to it, and relay only a
@@ -458,15 +463,22 @@ static gpointer tunnel_run(gpointer data)
 {
     ab_tunnel *t = data;
     ab_proxy *p = t->p;
-    char head[AB_HEAD_MAX];
-    char *url = read_head(t->fd, head, sizeof head) ? connect_url(head) : NULL;
-    if (url != NULL && !g_atomic_int_get(&p->stop))
-        tunnel_judge(p, t->fd, url);
-    else
-        /* Plain HTTP through the proxy, or garbage: nothing but HTTPS is loaded. */
-        (void)send_all(t->fd, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
+    uint8_t head[AB_CONNECT_HEAD_MAX];
+    size_t len = 0;
+    ab_connect_request req;
+    char url[AB_CONNECT_URL_MAX];
+    if (!read_head(t->fd, head, &len))
+        (void)send_all(t->fd, "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
                               "Connection: close\r\n\r\n");
-    g_free(url);
+    else if (ab_connect_request_parse((altroot_span){head, len}, &req) != ALTROOT_OK)
+        /* Plain HTTP through the proxy, or garbage: nothing but tunnels to HTTPS is carried. */
+        (void)send_all(t->fd, refusal(req.status));
+    else if (g_atomic_int_get(&p->stop))
+        (void)send_all(t->fd, refusal(503));
+    else if (!ab_connect_request_url(&req, url, sizeof url))
+        (void)send_all(t->fd, refusal(400));
+    else
+        tunnel_judge(p, t->fd, url);
     live_fd(p, t->fd, false);
     close(t->fd);
     g_free(t);
@@ -487,7 +499,7 @@ static void tunnel_start(ab_proxy *p, int fd)
     }
     g_mutex_unlock(&p->lock);
     if (!room) {
-        (void)send_all(fd, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+        (void)send_all(fd, refusal(503));
         close(fd);
         return;
     }

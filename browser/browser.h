@@ -2,7 +2,8 @@
  * altroot-browser: a small WebKitGTK 4.1 browser whose TLS decision goes through libaltroot and
  * whose trust panel shows the verdict. Shared state and the functions each file provides:
  * main.c (options, start-up, the trust store), window.c (window and trust panel), page.c (error
- * pages), tls.c (the TLS decision), pin.c (pinning a device), headless.c (the automated check).
+ * pages), tls.c (the load decisions), proxy.c (the judging proxy every load goes through), pin.c
+ * (pinning a device), headless.c (the automated check).
  */
 #ifndef ALTROOT_BROWSER_H
 #define ALTROOT_BROWSER_H
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 
 #include <altroot/altroot.h>
+#include <jansson.h>
 #include <webkit2/webkit2.h>
 
 /* Exit codes, as `altroot connect`: */
@@ -66,24 +68,17 @@ typedef struct ab_browser {
     ab_page page;      /* what the view shows now */
     ab_page next_page; /* what the load in progress will show (set before each load) */
     char *unreachable; /* owned: why the page could not be reached (AB_PAGE_UNREACHABLE) */
-    /* What WebKit said about the certificate, and the exception we granted. */
+    /* What WebKit said about the certificate it received: the proxy's own for the host. */
     GTlsCertificateFlags webkit_errors;
-    bool exception_allowed;
-    char exception_host[256];
-    char exception_sha256[65]; /* hex SHA-256 of the leaf DER we allowed for exception_host */
-    bool tls_failure_handled;  /* the current load failed with TLS errors and we took over */
-    bool committed;            /* the current load committed (a failed load never does) */
-    int loads;                 /* loads started, to bound reload loops */
-    char *pinned;              /* owned: the pin file written in this run, or NULL */
-    /* When WebKit's TLS library failed the handshake itself (no certificate reached us), the
-     * device is judged over the browser's own connection (tls.c, "own connection"). */
-    char *engine_error;  /* owned: the engine's message, when the shown verdict came that way */
-    bool engine_blocked; /* altroot trusted it that way, but the engine cannot open the page */
-    unsigned judge_seq;  /* the judgement whose answer is still wanted */
-    bool checking;       /* that judgement is running: the panel says so */
-    int workers;         /* (atomic) worker threads still running an own connection */
-    GPtrArray *retired;  /* trust stores replaced by a pin while workers still read them */
-    bool closing;        /* the main loop has ended: no new judgements */
+    bool relayed;           /* the site page shown came over a tunnel the proxy judged trusted */
+    bool committed;         /* the current load committed (a failed load never does) */
+    int loads;              /* loads started, to bound reload loops */
+    unsigned tunnel_seq;    /* tunnels judged before the current load started */
+    bool seq_taken;         /* tunnel_seq was taken for a load the browser started */
+    char *pinned;           /* owned: the pin file written in this run, or NULL */
+    struct ab_proxy *proxy; /* owned: the loopback CONNECT proxy every load goes through */
+    int workers;            /* tunnels judging with b->store now (under the proxy's lock) */
+    GPtrArray *retired;     /* trust stores replaced by a pin while tunnels still read them */
     /* The headless check (NULL in interactive mode). */
     struct ab_headless *headless;
 } ab_browser;
@@ -138,18 +133,66 @@ bool ab_pin_device(ab_browser *b, bool confirmed);
 
 /* ---- tls.c ---- */
 
-/* Create the web context and view with the TLS policy and the signal handlers of the trust
- * decision. Returns false (after printing) on failure. */
+/* Create the web context and view with the TLS policy, the proxy and the signal handlers of the
+ * trust decision. Returns false (after printing) on failure. */
 bool ab_tls_setup(ab_browser *b);
-/* The verification time: --at, or now. */
+/* The verification time: --at, or now. Safe from any thread. */
 altroot_time ab_tls_time(const ab_browser *b);
 /* Open a URL (typed or given on the command line). */
 void ab_tls_open(ab_browser *b, const char *uri);
-/* A pin replaced the trust store: free the old one once no worker thread can read it. */
-void ab_tls_retire_store(ab_browser *b, altroot_trust_store *old);
-/* At exit: wait for the worker threads (bounded by their connect and handshake time-outs), then
- * free the retired stores. */
+/* At exit: stop the proxy (bounded by the device time-outs of running tunnels). */
 void ab_tls_drain(ab_browser *b);
+
+/* ---- proxy.c: the loopback CONNECT proxy that judges and relays every load ---- */
+
+/* What the latest tunnel to a host and port, judged after a given point, came to. */
+typedef enum ab_tunnel_state {
+    AB_TUNNEL_NONE = 0,    /* no tunnel since then */
+    AB_TUNNEL_RELAYED,     /* trusted: the judged connection was relayed to WebKit */
+    AB_TUNNEL_REFUSED,     /* judged and refused: the verdict says why */
+    AB_TUNNEL_UNREACHABLE, /* the device could not be reached: the reason says why */
+} ab_tunnel_state;
+
+typedef struct ab_tunnel_record {
+    unsigned seq;     /* the proxy's count of tunnels when this one was judged */
+    bool relayed;     /* trusted, and relayed */
+    bool has_verdict; /* a verdict was produced (else `why` says why not) */
+    altroot_verdict verdict;
+    char *why;
+} ab_tunnel_record;
+
+typedef struct ab_tunnel_entry {
+    char *host;
+    int port;
+    char *decision;    /* "trusted", "attested", "untrusted" or "unreachable" */
+    char *leaf_sha256; /* the device's leaf, or NULL */
+    bool relayed;
+} ab_tunnel_entry;
+
+/* Listen on 127.0.0.1 (an ephemeral port) and start accepting tunnels. */
+bool ab_proxy_start(ab_browser *b);
+/* "http://127.0.0.1:PORT", for WebKit's proxy settings. Caller frees (g_free). */
+char *ab_proxy_uri(const ab_browser *b);
+/* Tell WebKit (main thread) to accept the proxy's own certificate for `host`, made on first
+ * use. False when no certificate could be made. */
+bool ab_proxy_grant(ab_browser *b, const char *host);
+/* `cert` is the proxy's own certificate for `host`. */
+bool ab_proxy_is_own_certificate(ab_browser *b, const char *host, GTlsCertificate *cert);
+/* Tunnels judged so far, to tell which ones belong to a load. */
+unsigned ab_proxy_seq(ab_browser *b);
+/* The latest tunnel to host:port judged after `after`: its state, and for REFUSED its verdict
+ * copied into `out` (initialised by the caller), for UNREACHABLE the reason (caller frees). */
+ab_tunnel_state ab_proxy_latest(ab_browser *b, const char *host, int port, unsigned after,
+                                altroot_verdict *out, char **why);
+/* The verdict of the latest relayed tunnel to host:port, copied into `out`; false when none. */
+bool ab_proxy_relayed(ab_browser *b, const char *host, int port, altroot_verdict *out);
+/* Every tunnel judged in this run, as a JSON array (caller owns the reference). */
+json_t *ab_proxy_report(const ab_browser *b);
+/* A pin replaced the trust store: tunnels judge with `store` from now on; the old one is freed
+ * once no tunnel reads it. */
+void ab_proxy_replace_store(ab_browser *b, altroot_trust_store *store);
+/* Stop accepting, cut the running tunnels and wait for them; frees the proxy. */
+void ab_proxy_stop(ab_browser *b);
 
 /* ---- headless.c ---- */
 

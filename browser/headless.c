@@ -74,12 +74,10 @@ static json_t *browser_facts(const ab_browser *b)
     for (unsigned i = 0; i < G_N_ELEMENTS(tls_flag_names); i++)
         if ((b->webkit_errors & (1u << i)) != 0)
             json_array_append_new(flags, json_string(tls_flag_names[i]));
-    return json_pack(
-        "{s:s, s:o, s:b, s:s?, s:b, s:s?, s:I, s:o, s:s?, s:s?}", "page", pages[b->page],
-        "webkit_tls_errors", flags, "exception_allowed", b->exception_allowed, "exception_host",
-        b->exception_allowed ? b->exception_host : NULL, "own_connection", b->engine_error != NULL,
-        "engine_tls_error", b->engine_error, "page_controls", b->headless->controls, "pin_button",
-        pin_button(b), "pinned", b->pinned, "pin_error", b->headless->pin_error);
+    return json_pack("{s:s, s:o, s:b, s:o, s:I, s:o, s:s?, s:s?}", "page", pages[b->page],
+                     "webkit_tls_errors", flags, "relayed", b->relayed, "tunnels",
+                     ab_proxy_report(b), "page_controls", b->headless->controls, "pin_button",
+                     pin_button(b), "pinned", b->pinned, "pin_error", b->headless->pin_error);
 }
 
 /* The verdict JSON of the library, plus what the window showed. */

@@ -196,7 +196,7 @@ static int run(ab_browser *b)
 int main(int argc, char **argv)
 {
     ab_browser b = {.opt = {.timeout_s = 30}};
-    /* A peer that resets a connection of the browser's own (tls.c) must not end the process. */
+    /* A peer that resets a tunnel of the proxy (proxy.c) must not end the process. */
     (void)signal(SIGPIPE, SIG_IGN);
     altroot_verdict_init(&b.verdict);
     int rc = parse_args(&b.opt, argc, argv);
@@ -221,7 +221,6 @@ int main(int argc, char **argv)
     altroot_verdict_clear(&b.verdict);
     g_free(b.unreachable);
     g_free(b.pinned);
-    g_free(b.engine_error);
     altroot_trust_store_free(b.store);
     return rc;
 }

@@ -84,6 +84,36 @@ static void put_attested(GString *html, const altroot_verdict *v)
                     "trusted for this unit only. Until then the page stays closed.</p>");
 }
 
+/* Something presented a certificate that failed a check that only an impostor or a tamperer
+ * fails: broken evidence (rule 1), another device at a pinned name (rule 2), or a certificate
+ * that did not come through the browser's checks. Adding an authority is then the wrong advice. */
+static bool is_tampering(const altroot_verdict *v)
+{
+    return v->rule == 1 || v->rule == 2 ||
+           altroot_failures_has(&v->failures, ALTROOT_E_ENGINE_CERT);
+}
+
+/* What a person can do: one piece of advice that fits the verdict. */
+static void put_advice(GString *html, const altroot_verdict *v)
+{
+    const char *advice =
+        is_tampering(v)
+            ? "The browser blocked this page: there is no way to continue to it from here. "
+              "Something at this address is not the device it claims to be, or its proof was "
+              "changed. Do not look for a way around this; if you expected your own device "
+              "here, check the device and your network."
+        : altroot_failures_has(&v->failures, ALTROOT_E_NOT_TLS)
+            ? "The browser blocked this page: there is no way to continue to it from here. Open "
+              "the device's https:// address instead."
+            : "The browser blocked this page: there is no way to continue to it from here. If "
+              "this is your device, add the authority that vouches for it (your local CA, "
+              "fabric, owner key or domain CA) to your anchors folder and open the address "
+              "again.";
+    g_string_append(html, "<p class=\"note\">");
+    put_escaped(html, advice);
+    g_string_append(html, "</p>");
+}
+
 void ab_page_show_blocked(ab_browser *b, const char *uri)
 {
     const altroot_verdict *v = &b->verdict;
@@ -94,26 +124,12 @@ void ab_page_show_blocked(ab_browser *b, const char *uri)
                       : "This connection is not trusted",
              v->message != NULL ? v->message : "altroot did not trust this certificate.");
     if (attested)
-        put_attested(html, v);
-    put_failures(html, v);
-    put_certificate(html, v);
-    if (b->engine_error != NULL) {
-        g_string_append(html, "<p class=\"note\">This browser's TLS library failed the "
-                              "handshake (");
-        put_escaped(html, b->engine_error);
-        g_string_append(html, "), so altroot checked the device over its own connection. The "
-                              "page itself is never opened over that connection.</p>");
-    }
-    if (b->engine_blocked)
-        g_string_append(html, "<p class=\"note\">The browser blocked this page: there is no way "
-                              "to continue to it from here. Open it with a client whose TLS "
-                              "library reads the certificate, such as <code>altroot get</code>."
-                              "</p>");
+        put_attested(html, v); /* its advice is the pin button */
     else
-        g_string_append(html, "<p class=\"note\">The browser blocked this page: there is no way "
-                              "to continue to it from here. If this is your device, add the "
-                              "authority that vouches for it (your local CA, fabric, owner key or "
-                              "domain CA) to your anchors folder and open the address again.</p>");
+        put_failures(html, v);
+    put_certificate(html, v);
+    if (!attested)
+        put_advice(html, v);
     g_string_append(html, "</main></body></html>");
     b->next_page = AB_PAGE_BLOCKED;
     webkit_web_view_load_alternate_html(b->view, html->str, uri, NULL);

@@ -109,8 +109,7 @@ static bool reload_store(ab_browser *b)
         g_free(problems);
         return false;
     }
-    ab_tls_retire_store(b, b->store); /* a worker thread may still read it */
-    b->store = store;
+    ab_proxy_replace_store(b, store); /* a tunnel may still read the old one */
     return true;
 }
 

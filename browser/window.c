@@ -98,7 +98,7 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
         title = g_strdup_printf("Trusted: %s", host);
         describe_trusted(v, t);
     } else if (v->decision == ALTROOT_DECISION_ATTESTED) {
-        set_look(b, "ab-attested", "\u24d8");
+        set_look(b, "ab-attested", "\u2139");
         char *maker = ab_describe_maker(v), *model = ab_describe_model(v);
         title =
             g_strdup_printf("Genuine: %s%s%s, not proven yours", maker != NULL ? maker : "a device",
@@ -111,9 +111,6 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
         title = g_strdup_printf(b->page == AB_PAGE_SITE ? "Not verified: %s" : "Blocked: %s", host);
         describe_untrusted(v, t);
     }
-    if (b->engine_error != NULL)
-        g_string_append(t, "\nChecked over altroot's own connection: this browser's TLS library "
-                           "failed the handshake.");
     gtk_label_set_text(GTK_LABEL(b->panel.title), title);
     gtk_label_set_text(GTK_LABEL(b->panel.text), t->str);
     update_pin_button(b, v->decision == ALTROOT_DECISION_ATTESTED);
@@ -123,15 +120,6 @@ static void show_verdict(ab_browser *b, const altroot_verdict *v)
 
 void ab_panel_update(ab_browser *b)
 {
-    if (b->checking) {
-        update_pin_button(b, false);
-        set_look(b, "ab-neutral", "\u2026");
-        gtk_label_set_text(GTK_LABEL(b->panel.title), "Checking the device\u2026");
-        gtk_label_set_text(GTK_LABEL(b->panel.text),
-                           "This browser's TLS library failed the handshake; altroot is checking "
-                           "the device over its own connection.");
-        return;
-    }
     if (b->has_verdict && b->page != AB_PAGE_UNREACHABLE) {
         show_verdict(b, &b->verdict);
         return;

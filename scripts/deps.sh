@@ -5,7 +5,8 @@ packages=(
     build-essential cmake ninja-build pkg-config git ca-certificates
     libssl-dev openssl libcbor-dev libjansson-dev libcurl4-openssl-dev libevent-dev
     libcmocka-dev jq python3 nginx lighttpd lighttpd-mod-openssl
-    libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium libnss3-tools xxd
+    libwebkit2gtk-4.1-dev glib-networking xvfb xauth imagemagick chromium libnss3-tools xxd
+    fonts-dejavu-core curl gnutls-bin
     clang libclang-rt-14-dev clang-format clang-tidy cppcheck
 )
 missing=()

@@ -71,6 +71,7 @@
     X(E_STORE_WRITABLE, 510, "trust store file or folder is writable by group or others")          \
     X(E_STORE_OWNER, 511, "trust store file or folder is owned by another user")                   \
     X(E_STORE_SYMLINK, 512, "trust store entry is a symbolic link")                                \
+    X(E_ENGINE_CERT, 520, "the browser engine received a certificate altroot did not judge")       \
     /* internal: 900-999 */                                                                        \
     X(E_INTERNAL, 900, "internal error")                                                           \
     X(E_NOMEM, 901, "out of memory")                                                               \

@@ -87,6 +87,15 @@ ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_evaluate_chain_mode(
 typedef struct altroot_tls altroot_tls;               /* one TLS connection */
 typedef struct altroot_tls_server altroot_tls_server; /* a server's certificate and key */
 
+/* altroot_connect(), keeping the connection it judged. On OK with a TLS session, *tls is that
+ * session and *fd its socket: the verdict in `out` is about exactly the certificate this session
+ * received, so bytes read from it are the judged peer's. The caller frees *tls
+ * (altroot_tls_free), then closes *fd. *tls is NULL and *fd -1 when no session resulted (a peer
+ * that does not speak TLS) and on every error. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err
+altroot_connect_session(const char *url, const altroot_connect_options *options,
+                        altroot_verdict *out, altroot_tls **tls, int *fd);
+
 /* `chain` (leaf first) and `key` are referenced, not copied; they may be freed after this call.
  * Caller frees with altroot_tls_server_free(). */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_server_new(const altroot_certs *chain,
@@ -119,6 +128,13 @@ ALTROOT_API void altroot_tls_free(altroot_tls *tls);
 /* The certificates the peer presented, leaf first; caller frees with altroot_certs_free(). */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_peer_chain(const altroot_tls *tls,
                                                                   altroot_certs **out);
+/* Relay application data both ways between two established sessions until either peer closes
+ * (OK, after the other side's pending bytes are written), a session breaks (E_IO), or nothing
+ * moves for `idle_ms` (E_TIMEOUT; <= 0: 60 s). Both sockets are non-blocking while it runs and
+ * get their flags back. Bytes are passed unchanged and in order; nothing is buffered beyond one
+ * record per direction. Neither session is freed. */
+ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_relay(altroot_tls *a, altroot_tls *b,
+                                                             int idle_ms);
 /* "TLSv1.3" and the cipher suite name; borrowed, valid while `tls` lives. */
 ALTROOT_API const char *altroot_tls_version(const altroot_tls *tls);
 ALTROOT_API const char *altroot_tls_cipher(const altroot_tls *tls);

@@ -357,3 +357,133 @@ const char *altroot_tls_cipher(const altroot_tls *tls)
 {
     return SSL_get_cipher_name(tls->ssl);
 }
+
+/* ---- relay ---- */
+
+#define RELAY_BUF 16384
+#define RELAY_IDLE_MS 60000
+
+/* One direction of a relay: records read from `from`, written unchanged to `to`. */
+typedef struct relay_dir {
+    SSL *from, *to;
+    unsigned char buf[RELAY_BUF];
+    size_t len, off;          /* bytes read and not yet written: buf[off..len) */
+    bool eof;                 /* `from` closed (close_notify or end of stream) */
+    short want_from, want_to; /* poll events each side waits for, 0 when none */
+} relay_dir;
+
+static short want_events(SSL *ssl, int rc)
+{
+    int e = SSL_get_error(ssl, rc);
+    if (e == SSL_ERROR_WANT_READ)
+        return (short)POLLIN;
+    return e == SSL_ERROR_WANT_WRITE ? (short)POLLOUT : (short)0;
+}
+
+/* Write what is pending; true on progress. E_IO when the session broke. */
+static altroot_err relay_write(relay_dir *d, bool *moved)
+{
+    size_t n = 0;
+    int rc = SSL_write_ex(d->to, d->buf + d->off, d->len - d->off, &n);
+    if (rc == 1) {
+        d->off += n;
+        if (d->off == d->len)
+            d->off = d->len = 0;
+        *moved = true;
+        return ALTROOT_OK;
+    }
+    d->want_to = want_events(d->to, rc);
+    return d->want_to != 0 ? ALTROOT_OK : ALTROOT_E_IO;
+}
+
+static altroot_err relay_read(relay_dir *d, bool *moved)
+{
+    size_t n = 0;
+    int rc = SSL_read_ex(d->from, d->buf, sizeof d->buf, &n);
+    if (rc == 1) {
+        d->len = n;
+        d->off = 0;
+        *moved = true;
+        return ALTROOT_OK;
+    }
+    int e = SSL_get_error(d->from, rc);
+    if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)) {
+        d->eof = true; /* a clean close, or the peer's end of stream */
+        *moved = true;
+        return ALTROOT_OK;
+    }
+    d->want_from = want_events(d->from, rc);
+    return d->want_from != 0 ? ALTROOT_OK : ALTROOT_E_IO;
+}
+
+/* Move bytes in one direction until it waits for its sockets. */
+static altroot_err relay_step(relay_dir *d, bool *moved)
+{
+    d->want_from = d->want_to = 0;
+    bool again = true;
+    while (again) {
+        again = false;
+        if (d->len > d->off)
+            TRY(relay_write(d, &again));
+        else if (!d->eof)
+            TRY(relay_read(d, &again));
+        *moved = *moved || again;
+        if (d->eof && d->len == d->off)
+            break;
+    }
+    return ALTROOT_OK;
+}
+
+static int relay_wait(relay_dir d[2], int fa, int fb, int idle_ms)
+{
+    /* d[0] reads a and writes b; d[1] reads b and writes a. */
+    struct pollfd p[2] = {{.fd = fa, .events = (short)(d[0].want_from | d[1].want_to)},
+                          {.fd = fb, .events = (short)(d[0].want_to | d[1].want_from)}};
+    int n;
+    do {
+        n = poll(p, 2, idle_ms);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+static altroot_err relay_loop(relay_dir d[2], int fa, int fb, int idle_ms)
+{
+    for (;;) {
+        bool moved = false;
+        TRY(relay_step(&d[0], &moved));
+        TRY(relay_step(&d[1], &moved));
+        for (int i = 0; i < 2; i++)
+            if (d[i].eof && d[i].len == d[i].off)
+                return ALTROOT_OK; /* one peer is done; what it sent has been passed on */
+        if (moved)
+            continue;
+        int n = relay_wait(d, fa, fb, idle_ms);
+        ENSURE(n >= 0, ALTROOT_E_IO);
+        ENSURE(n > 0, ALTROOT_E_TIMEOUT);
+    }
+}
+
+altroot_err altroot_tls_relay(altroot_tls *a, altroot_tls *b, int idle_ms)
+{
+    ENSURE(a != NULL && b != NULL && a != b, ALTROOT_E_INTERNAL);
+    int fa = SSL_get_fd(a->ssl), fb = SSL_get_fd(b->ssl);
+    ENSURE(fa >= 0 && fb >= 0, ALTROOT_E_INTERNAL);
+    relay_dir *d = altroot_calloc(2, sizeof *d);
+    ENSURE(d != NULL, ALTROOT_E_NOMEM);
+    d[0].from = d[1].to = a->ssl;
+    d[0].to = d[1].from = b->ssl;
+    int flags_a = fcntl(fa, F_GETFL), flags_b = fcntl(fb, F_GETFL);
+    altroot_err err = ALTROOT_E_IO;
+    if (flags_a >= 0 && flags_b >= 0 && fcntl(fa, F_SETFL, flags_a | O_NONBLOCK) == 0 &&
+        fcntl(fb, F_SETFL, flags_b | O_NONBLOCK) == 0) {
+        ERR_clear_error();
+        err = relay_loop(d, fa, fb, idle_ms > 0 ? idle_ms : RELAY_IDLE_MS);
+    }
+    ERR_clear_error();
+    if (flags_a >= 0)
+        (void)fcntl(fa, F_SETFL, flags_a);
+    if (flags_b >= 0)
+        (void)fcntl(fb, F_SETFL, flags_b);
+    altroot_free(d);
+    return err;
+}

@@ -39,7 +39,10 @@ static altroot_err after_handshake(altroot_verdict *v, altroot_tls *tls, const a
     return err;
 }
 
-altroot_err altroot_connect(const char *url, const altroot_connect_options *o, altroot_verdict *v)
+/* The connection altroot_connect() judges; with `keep`, its session and socket are handed over
+ * instead of closed (NULL session when no TLS session resulted). */
+static altroot_err connect_judged(const char *url, const altroot_connect_options *o,
+                                  altroot_verdict *v, altroot_tls **keep, int *keep_fd)
 {
     ENSURE(url != NULL && o != NULL && o->store != NULL && v != NULL, ALTROOT_E_INTERNAL);
     TRY(altroot_set_string(&v->target, url));
@@ -52,11 +55,11 @@ altroot_err altroot_connect(const char *url, const altroot_connect_options *o, a
     }
     int fd = -1;
     char addr[NET_ADDR_STR];
+    altroot_tls *tls = NULL;
     /* The name verified is always the URL's; only where to connect may be overridden. */
     TRY_GOTO(altroot_net_connect(o->connect_to != NULL ? o->connect_to : u.host, u.port,
                                  o->timeout_ms, &fd, addr, &v->failures));
     TRY_GOTO(altroot_set_string(&v->address, addr));
-    altroot_tls *tls = NULL;
     err = altroot_tls_connect(fd, u.host_is_ip ? NULL : u.host, o->timeout_ms, &tls, &v->failures);
     if (err == ALTROOT_E_TIMEOUT || err == ALTROOT_E_NOMEM)
         goto out;
@@ -65,10 +68,30 @@ altroot_err altroot_connect(const char *url, const altroot_connect_options *o, a
         goto out;
     }
     err = after_handshake(v, tls, &u, o);
-    altroot_tls_free(tls);
+    if (err == ALTROOT_OK && keep != NULL) {
+        *keep = tls;
+        *keep_fd = fd;
+        tls = NULL;
+        fd = -1;
+    }
 out:
+    altroot_tls_free(tls);
     if (fd >= 0)
         close(fd);
     altroot_url_clear(&u);
     return err;
+}
+
+altroot_err altroot_connect(const char *url, const altroot_connect_options *o, altroot_verdict *v)
+{
+    return connect_judged(url, o, v, NULL, NULL);
+}
+
+altroot_err altroot_connect_session(const char *url, const altroot_connect_options *o,
+                                    altroot_verdict *v, altroot_tls **tls, int *fd)
+{
+    ENSURE(tls != NULL && fd != NULL, ALTROOT_E_INTERNAL);
+    *tls = NULL;
+    *fd = -1;
+    return connect_judged(url, o, v, tls, fd);
 }

@@ -92,8 +92,8 @@ expect_json "trusted: the page itself loaded" \
     '.browser.page=="site" and (.page_text|contains(env.SENTENCE))'
 expect_json "trusted: the panel names the CA" \
     '(.panel.title|startswith("Trusted")) and (.panel.text|contains("CN=Home CA"))'
-expect_json "trusted: exception for exactly this host; WebKit keeps its unknown-ca flag" \
-    '.browser.exception_allowed and .browser.exception_host=="localhost" and (.browser.webkit_tls_errors|index("unknown-ca")!=null) and .tls.established'
+expect_json "trusted: the page came over the proxy's judged connection, with the proxy's own certificate" \
+    '. as $r | .browser.relayed and .tls.established and (.browser.tunnels|length>0) and (.browser.tunnels|all(.host=="localhost" and .decision=="trusted" and .relayed and .leaf_sha256==$r.tls.leaf.sha256)) and (.browser.webkit_tls_errors|index("unknown-ca")!=null)'
 expect_rendering trusted
 cp "$WORK/out" browser.json
 # The same server judged by `altroot connect` (OpenSSL, not WebKit): the same verdict, and the
@@ -108,8 +108,8 @@ fi
 
 # --at before the leaf's notBefore: altroot decides with the given time, whatever WebKit thinks.
 check trusted-at-past 1 "https://localhost:$PORT/index.html" "${A[@]}" --at "$(date -u -d '-30 days' +%Y-%m-%dT%H:%M:%SZ)"
-expect_json "--at in the past: untrusted, E_CERT_NOT_YET_VALID, no exception" \
-    '.decision=="untrusted" and ([.failures[].name]|index("E_CERT_NOT_YET_VALID")!=null) and (.browser.exception_allowed|not)'
+expect_json "--at in the past: untrusted, E_CERT_NOT_YET_VALID, nothing relayed" \
+    '.decision=="untrusted" and ([.failures[].name]|index("E_CERT_NOT_YET_VALID")!=null) and (.browser.relayed|not) and (.browser.tunnels|length>0) and (.browser.tunnels|all(.relayed|not)) and (.page_text|contains(env.SENTENCE)|not)'
 
 # (b) A self-signed server: blocked, the error page explains, and offers no way through.
 start_www self.pem self.key
@@ -118,8 +118,8 @@ expect_json "self-signed: untrusted, class 3, E_CHAIN_SELF_SIGNED" \
     '.decision=="untrusted" and .rule==7 and .certificate_class.class==3 and ([.failures[].name]|index("E_CHAIN_SELF_SIGNED")!=null)'
 expect_json "self-signed: the error page explains, not the device page" \
     '.browser.page=="blocked" and (.page_text|contains("not trusted")) and (.page_text|contains("E_CHAIN_SELF_SIGNED")) and (.page_text|contains(env.SENTENCE)|not)'
-expect_json "self-signed: no click-through (no link, button or form) and no exception" \
-    '.browser.page_controls==0 and (.browser.exception_allowed|not) and (.panel.title|startswith("Blocked"))'
+expect_json "self-signed: no click-through (no link, button or form), nothing relayed" \
+    '.browser.page_controls==0 and (.browser.tunnels|all(.relayed|not)) and (.panel.title|startswith("Blocked"))'
 expect_rendering self-signed
 
 # (c) A leaf under the local CA that names another host.
@@ -139,8 +139,8 @@ expect_stderr "refused: E_CONNECT on stderr" "E_CONNECT"
 if [ -f "$WORK/out" ]; then not_ok "refused: a report was written"; else ok "refused: no report"; fi
 expect_rendering refused
 
-# (e) Plain HTTP at an https:// address: WebKit's TLS library fails the handshake, and the
-# browser's own connection finds no TLS: untrusted (E_NOT_TLS), exit 1, as `altroot connect`.
+# (e) Plain HTTP at an https:// address: the proxy's connection finds no TLS: untrusted
+# (E_NOT_TLS), exit 1, as `altroot connect`.
 python3 -u -m http.server --bind 127.0.0.1 0 --directory "$WORK/www" >"$WORK/http.log" 2>&1 &
 PIDS+=($!)
 HTTP_PORT=
@@ -150,8 +150,8 @@ for _ in $(seq 1 100); do
     sleep 0.05
 done
 check plain-http 1 "https://127.0.0.1:$HTTP_PORT/index.html" "${A[@]}"
-expect_json "plain http: untrusted with E_NOT_TLS, over the own connection, blocked" \
-    '.decision=="untrusted" and ([.failures[].name]|index("E_NOT_TLS")!=null) and .browser.own_connection and .browser.page=="blocked" and (.page_text|contains(env.SENTENCE)|not)'
+expect_json "plain http: untrusted with E_NOT_TLS, blocked, nothing relayed" \
+    '.decision=="untrusted" and ([.failures[].name]|index("E_NOT_TLS")!=null) and .browser.page=="blocked" and (.browser.tunnels|all(.relayed|not)) and (.page_text|contains(env.SENTENCE)|not)'
 
 # The trust store fails closed, and usage errors exit 2 before any window opens.
 mkdir -p bad/local-ca && echo "not a certificate" > bad/local-ca/broken.pem

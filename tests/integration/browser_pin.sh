@@ -3,9 +3,8 @@
 # `altroot serve` on loopback: an attested device is pinned for its name, the page then opens
 # (trusted, bound by the pin), later visits are trusted without pressing anything, and another
 # unit at that name is blocked.
-# The attested devices are 802.1AR units serving their IDevID chain (primary integration): a
-# Matter unit is attested only through the evidence extension, which WebKitGTK's TLS library
-# cannot parse (browser_roots.sh, docs/evidence.md "Interoperability").
+# The attested devices are 802.1AR units serving their IDevID chain (primary integration); units
+# attested through the evidence extension are pinned in browser_roots.sh.
 # The name has no DNS: the browser runs in a private mount namespace whose /etc/hosts maps it to
 # 127.0.0.1, and where the pins folder can be made read-only without touching anything outside.
 ALTROOT=$1

@@ -2,11 +2,11 @@
 # altroot-browser with alternative roots of trust, against `altroot serve` on loopback:
 # - a Matter device serving its NOC chain (primary integration), trusted by your fabric under its
 #   operational instance name;
-# - devices whose leaf carries the evidence extension (secondary integration): an 802.1AR unit
-#   (attested, can be pinned), forged evidence (untrusted, no way on), and a Matter unit under
-#   your local CA (verified, but the engine cannot open it). WebKit's TLS library (GnuTLS) refuses
-#   these certificates in the handshake (docs/evidence.md, "Interoperability"), so the browser
-#   judges them over its own connection (docs/browser.md, "How the browser decides", step 3).
+# - devices whose leaf carries the evidence extension (secondary integration): an 802.1AR and a
+#   Matter unit (attested, the page opens once pinned), forged and copied evidence (untrusted, no
+#   way on), and a Matter unit under your local CA (trusted, the page opens). The browser's proxy
+#   judges each device over its own connection and relays only a trusted one; WebKit only ever
+#   sees the proxy's certificate (docs/browser.md, "How the browser decides").
 # The instance name has no DNS: the browser runs in a private mount namespace whose /etc/hosts
 # maps it to 127.0.0.1 (nothing outside the test process sees it).
 ALTROOT=$1
@@ -14,7 +14,7 @@ BROWSER=$(dirname "$ALTROOT")/altroot-browser
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # see browser.sh
 SHOTS=$(pwd)/browser-screenshots
 . "$(dirname "$0")/lib.sh"
-for tool in xvfb-run identify convert jq timeout unshare python3; do
+for tool in xvfb-run identify convert jq timeout unshare python3 fc-list; do
     command -v "$tool" >/dev/null || { not_ok "required tool $tool is missing"; finish; exit 1; }
 done
 [ -x "$BROWSER" ] || { not_ok "altroot-browser not built at $BROWSER"; finish; exit 1; }
@@ -40,6 +40,16 @@ check() {
         not_ok "$name: screenshot has ${colours:-no} colours"
 }
 
+# Every glyph the panel and the pages use (written as \uXXXX in browser/) is in DejaVu Sans, the
+# default font of Debian (fonts-dejavu-core): none renders as a box.
+glyphs=$(grep -oh '\\u[0-9a-fA-F]\{4\}' "$(dirname "$0")"/../../browser/*.c | sort -u | cut -c3-)
+missing=
+for g in $glyphs; do
+    fc-list ":charset=$g" file | grep -q '/DejaVuSans.ttf' || missing="$missing U+$g"
+done
+[ -n "$glyphs" ] && [ -z "$missing" ] && ok "glyphs$(printf ' U+%s' $glyphs) are all in DejaVu Sans" ||
+    not_ok "glyphs not in DejaVu Sans:${missing:- none found}"
+
 "$ALTROOT" mint matter --out m >/dev/null || { not_ok "mint matter"; finish; exit 1; }
 "$ALTROOT" mint devid --out dv >/dev/null || { not_ok "mint devid"; finish; exit 1; }
 INSTANCE=$("$ALTROOT" verify matter-noc --json --anchors m/anchors --rcac m/rcac.tlv --icac m/icac.tlv \
@@ -59,12 +69,15 @@ expect_json "matter primary: trusted by ownership, the instance name bound" \
 expect_json "matter primary: the device page loaded, the panel says trusted" \
     '(.page_text|contains(env.SENTENCE)) and (.panel.title|startswith("Trusted"))'
 
-# ---- secondary integration: the evidence extension, judged over the browser's own connection ----
+# ---- secondary integration: the evidence extension, judged by the browser's proxy ----
 printf '127.0.0.1 widget.home.arpa\n127.0.0.1 forged.home.arpa\n127.0.0.1 copied.home.arpa\n127.0.0.1 lamp.home.arpa\n' >> hosts
 "$ALTROOT" mint matter --out mbad --fault cd-signature >/dev/null || { not_ok "mint matter fault"; finish; exit 1; }
 MATTER=(--matter-dac-key m/dac-key.pem --matter-dac m/dac.pem --matter-pai m/pai.pem --matter-cd m/cd.der)
-own='.browser.own_connection==true and (.browser.engine_tls_error|length>0) and (.warnings|any(contains("own connection")))'
+# Refused at the proxy: every tunnel judged, none relayed, the device's page never shown.
+refused='(.browser.tunnels|length>0) and (.browser.tunnels|all(.relayed|not)) and (.browser.relayed|not)'
 blocked='.browser.page=="blocked" and .browser.page_controls==0 and (.page_text|contains(env.SENTENCE)|not)'
+# Opened: the page came over the proxy's relay of a trusted connection to this device.
+opened='.browser.page=="site" and .browser.relayed and (.page_text|contains(env.SENTENCE)) and (.panel.title|startswith("Trusted")) and (. as $r|.browser.tunnels|any(.relayed and .leaf_sha256==$r.tls.leaf.sha256))'
 root_is() { echo "(.roots[]|select(.root==\"$1\" and .mode==\"$2\")|.status==\"$3\")"; }
 
 # (2) An 802.1AR unit: genuine, not proven yours; the page stays closed until it is pinned.
@@ -72,15 +85,14 @@ expect_exit "device cert: 802.1AR evidence" 0 -- "$ALTROOT" device cert --out s-
     --names widget.home.arpa --idevid-key dv/idevid.key.pem --idevid dv/idevid.pem --idevid-chain dv/chain.pem
 serve s-devid
 check devid-secondary 1 "https://widget.home.arpa:$PORT/index.html" --anchors anchors
-expect_json "802.1AR secondary: attested over the own connection" \
-    ".decision==\"attested\" and .rule==6 and $(root_is devid secondary verified) and $own"
+expect_json "802.1AR secondary: attested, refused at the proxy" \
+    ".decision==\"attested\" and .rule==6 and $(root_is devid secondary verified) and $refused"
 expect_json "802.1AR secondary: attested page, panel and an enabled pin button" \
-    "$blocked and (.panel.title==\"Genuine: Example Widgets, hardware type 1.3.6.1.4.1.6715.10.1, not proven yours\") and (.panel.text|contains(\"own connection\")) and (.page_text|contains(\"not proven to be yours\")) and .browser.pin_button.visible and .browser.pin_button.sensitive"
-# Pinned from the panel: the pin is written and the unit is trusted by rule 5, but the engine
-# still cannot read its certificate, so the page stays blocked and says why.
-check devid-secondary-pin 1 "https://widget.home.arpa:$PORT/index.html" --anchors anchors --headless-pin
-expect_json "802.1AR secondary, pinned: rule 5 verified, blocked by the engine only" \
-    "(.browser.pinned|type==\"string\") and .rule==5 and .name_binding.method==\"pin\" and ([.failures[].name]==[\"E_TLS_HANDSHAKE\"]) and $own and $blocked and (.page_text|contains(\"altroot get\"))"
+    "$blocked and (.panel.title==\"Genuine: Example Widgets, hardware type 1.3.6.1.4.1.6715.10.1, not proven yours\") and (.page_text|contains(\"not proven to be yours\")) and (.page_text|contains(\"Pin this device\")) and (.page_text|contains(\"add the authority\")|not) and .browser.pin_button.visible and .browser.pin_button.sensitive"
+# Pinned from the panel: the pin is written, the unit is trusted by rule 5 and its page opens.
+check devid-secondary-pin 0 "https://widget.home.arpa:$PORT/index.html" --anchors anchors --headless-pin
+expect_json "802.1AR secondary, pinned: trusted by rule 5, the device page opens" \
+    "(.browser.pinned|type==\"string\") and .rule==5 and .name_binding.method==\"pin\" and (.failures|length==0) and $opened"
 [ -n "$(ls anchors/pins 2>/dev/null)" ] && ok "the pin file is in anchors/pins" || not_ok "no pin file"
 
 # (3) Forged evidence: a CD signed by the wrong key, and evidence copied from another device.
@@ -89,7 +101,7 @@ expect_exit "device cert: forged CD" 0 -- "$ALTROOT" device cert --out a-cd --na
 serve a-cd
 check forged-evidence 1 "https://forged.home.arpa:$PORT/index.html" --anchors anchors
 expect_json "forged CD: untrusted by rule 1, blocked, no pin button" \
-    ".decision==\"untrusted\" and .rule==1 and $(root_is matter secondary failed) and ([.failures[].name]|index(\"E_EVIDENCE_ARTEFACT\")!=null) and $own and $blocked and (.browser.pin_button.visible|not) and (.panel.title|startswith(\"Blocked\"))"
+    ".decision==\"untrusted\" and .rule==1 and $(root_is matter secondary failed) and ([.failures[].name]|index(\"E_EVIDENCE_ARTEFACT\")!=null) and $refused and $blocked and (.browser.pin_button.visible|not) and (.panel.title|startswith(\"Blocked\")) and (.page_text|contains(\"add the authority\")|not)"
 expect_exit "device cert: the matter unit" 0 -- "$ALTROOT" device cert --out s-matter \
     --names lamp.home.arpa "${MATTER[@]}"
 expect_exit "device cert: its evidence copied" 0 -- "$ALTROOT" device cert --out a-copy \
@@ -97,15 +109,21 @@ expect_exit "device cert: its evidence copied" 0 -- "$ALTROOT" device cert --out
 serve s-matter
 check matter-secondary 1 "https://lamp.home.arpa:$PORT/index.html" --anchors anchors
 expect_json "matter secondary: attested, the panel names vendor and product" \
-    ".decision==\"attested\" and $(root_is matter secondary verified) and $own and $blocked and (.panel.title|contains(\"Matter vendor 0xFFF1\") and contains(\"product 0x8000\")) and (.page_text|contains(\"Matter vendor 0xFFF1\"))"
+    ".decision==\"attested\" and $(root_is matter secondary verified) and $refused and $blocked and (.panel.title|contains(\"Matter vendor 0xFFF1\") and contains(\"product 0x8000\")) and (.page_text|contains(\"Matter vendor 0xFFF1\")) and .browser.pin_button.sensitive"
+# The Matter unit pinned from the blue page: the same load then opens its page (rule 5).
+check matter-secondary-pin 0 "https://lamp.home.arpa:$PORT/index.html" --anchors anchors --headless-pin
+expect_json "matter secondary, pinned: trusted by rule 5 through its DAC, the device page opens" \
+    "(.browser.pinned|endswith(\"lamp.home.arpa.json\")) and .rule==5 and .name_binding.pin.matched and $(root_is matter secondary verified) and $opened"
+check matter-secondary-later 0 "https://lamp.home.arpa:$PORT/index.html" --anchors anchors
+expect_json "matter secondary, later visit: trusted by the pin, nothing pressed" \
+    ".rule==5 and .browser.pinned==null and $opened"
 serve a-copy
 check copied-evidence 1 "https://copied.home.arpa:$PORT/index.html" --anchors anchors
 expect_json "copied evidence: untrusted by rule 1 (E_EVIDENCE_KEY_MISMATCH), blocked" \
-    ".decision==\"untrusted\" and .rule==1 and ([.failures[].name]|index(\"E_EVIDENCE_KEY_MISMATCH\")!=null) and $own and $blocked"
+    ".decision==\"untrusted\" and .rule==1 and ([.failures[].name]|index(\"E_EVIDENCE_KEY_MISMATCH\")!=null) and $refused and $blocked and (.page_text|contains(\"add the authority\")|not)"
 
-# (4) Verified by altroot (your local CA binds the name, the evidence attests the maker), yet
-# still blocked: the engine cannot read the certificate, and the page is never opened over the
-# browser's own connection.
+# (4) Evidence under your local CA: the CA binds the name (rule 3), the evidence attests the maker;
+# the page opens, with the same verdict as `altroot connect`.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
     -days 30 -subj "/CN=Home CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" \
@@ -117,7 +135,7 @@ expect_exit "device cert: matter evidence under the local CA" 0 -- "$ALTROOT" de
 serve s-ca
 expect_exit "altroot connect trusts it" 0 -- "$ALTROOT" connect --anchors anchors --webpki none \
     --connect-to 127.0.0.1 "https://lamp.home.arpa:$PORT/"
-check verified-unopenable 1 "https://lamp.home.arpa:$PORT/index.html" --anchors anchors
-expect_json "verified but unopenable: blocked with E_TLS_HANDSHAKE, the roots still verified" \
-    ".decision==\"untrusted\" and $(root_is matter secondary verified) and ([.failures[].name]|index(\"E_TLS_HANDSHAKE\")!=null) and $own and $blocked and (.message|contains(\"cannot be opened here\"))"
+check matter-local-ca 0 "https://lamp.home.arpa:$PORT/index.html" --anchors anchors
+expect_json "matter evidence under the local CA: trusted by rule 3, the roots verified, the page opens" \
+    ".decision==\"trusted\" and .rule==3 and $(root_is matter secondary verified) and $opened"
 finish

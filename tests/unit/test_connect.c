@@ -281,6 +281,149 @@ static void dribbling_peer_meets_the_deadline(void **state)
     close(lfd);
 }
 
+/* Read until the peer closes; the bytes read go to `out` (NUL-terminated). */
+static void read_all(altroot_tls *t, char *out, size_t cap)
+{
+    size_t len = 0, got = 0;
+    while (len + 1 < cap && altroot_tls_read(t, out + len, cap - 1 - len, &got) == ALTROOT_OK &&
+           got > 0)
+        len += got;
+    out[len] = '\0';
+}
+
+/* The session altroot_connect_session() hands over is the judged connection: its verdict names
+ * the leaf it received, and the page read over it is the judged server's. */
+static void connect_session_keeps_the_judged_connection(void **state)
+{
+    (void)state;
+    altroot_tls_server *srv = server_from("tls/leaf.pem", "tls/leaf.key");
+    loopback lb;
+    assert_ok(loopback_start(&lb, srv, "judged page", AF_INET));
+    char url[64];
+    snprintf(url, sizeof url, "https://localhost:%u/", (unsigned)lb.port);
+    altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = 3000};
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    altroot_tls *tls = NULL;
+    int fd = -1;
+    assert_ok(altroot_connect_session(url, &o, &v, &tls, &fd));
+    assert_int_equal(v.decision, ALTROOT_DECISION_TRUSTED);
+    assert_non_null(tls);
+    assert_true(fd >= 0);
+    altroot_certs *chain = NULL;
+    assert_ok(altroot_tls_peer_chain(tls, &chain));
+    char hex[65];
+    uint8_t d[32];
+    altroot_cert_sha256(altroot_certs_get(chain, 0), d);
+    for (size_t i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    assert_string_equal(hex, v.leaf.sha256);
+    altroot_certs_free(chain);
+    assert_ok(altroot_tls_write(tls, "GET / HTTP/1.1\r\n\r\n", 18));
+    char page[1024];
+    read_all(tls, page, sizeof page);
+    assert_non_null(strstr(page, "judged page"));
+    altroot_tls_free(tls);
+    close(fd);
+    altroot_verdict_clear(&v);
+    /* No session, no socket: a peer that does not speak TLS, and one that is not there. */
+    loopback_stop(&lb);
+    assert_ok(loopback_start(&lb, NULL, "plain", AF_INET));
+    snprintf(url, sizeof url, "https://127.0.0.1:%u/", (unsigned)lb.port);
+    altroot_verdict_init(&v);
+    assert_ok(altroot_connect_session(url, &o, &v, &tls, &fd));
+    assert_null(tls);
+    assert_int_equal(fd, -1);
+    assert_true(altroot_failures_has(&v.failures, ALTROOT_E_NOT_TLS));
+    altroot_verdict_clear(&v);
+    loopback_stop(&lb);
+    altroot_tls_server_free(srv);
+}
+
+typedef struct relay_client {
+    int fd;
+    const char *request;
+    char reply[8192];
+} relay_client;
+
+/* The browser's side of a relay: a TLS client that sends a request and reads to the end. */
+static void *relay_client_run(void *arg)
+{
+    relay_client *c = arg;
+    altroot_tls *t = NULL;
+    c->reply[0] = '\0';
+    if (altroot_tls_connect(c->fd, NULL, 3000, &t, NULL) != ALTROOT_OK)
+        return NULL;
+    if (altroot_tls_write(t, c->request, strlen(c->request)) == ALTROOT_OK)
+        read_all(t, c->reply, sizeof c->reply);
+    altroot_tls_free(t);
+    return NULL;
+}
+
+/* A request goes from the client's session to the server's unchanged, and the reply back; the
+ * relay ends when the server closes, and an idle pair ends with E_TIMEOUT. */
+static void relay_carries_bytes_both_ways(void **state)
+{
+    (void)state;
+    altroot_tls_server *dev = server_from("tls/leaf.pem", "tls/leaf.key");
+    altroot_tls_server *front = server_for_name("localhost");
+    loopback lb;
+    char body[3000];
+    memset(body, 'x', sizeof body - 1); /* more than one small read */
+    body[sizeof body - 1] = '\0';
+    assert_ok(loopback_start(&lb, dev, body, AF_INET));
+    char url[64];
+    snprintf(url, sizeof url, "https://localhost:%u/", (unsigned)lb.port);
+    altroot_connect_options o = {.store = g_store, .at = NOW, .timeout_ms = 3000};
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    altroot_tls *up = NULL, *down = NULL;
+    int upfd = -1, sp[2];
+    assert_ok(altroot_connect_session(url, &o, &v, &up, &upfd));
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+    relay_client c = {.fd = sp[0], .request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, relay_client_run, &c), 0);
+    assert_ok(altroot_tls_accept(front, sp[1], 3000, &down));
+    assert_ok(altroot_tls_relay(down, up, 3000));
+    altroot_tls_free(down);
+    close(sp[1]);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    close(sp[0]);
+    assert_non_null(strstr(c.reply, "HTTP/1.1 200 OK"));
+    assert_non_null(strstr(c.reply, body));
+    altroot_tls_free(up);
+    close(upfd);
+    altroot_verdict_clear(&v);
+    loopback_stop(&lb);
+    /* Two sessions where nobody sends: the relay gives up after its idle time. */
+    int a[2], b[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
+    relay_client quiet = {.fd = a[0], .request = ""};
+    assert_int_equal(pthread_create(&th, NULL, relay_client_run, &quiet), 0);
+    altroot_tls *s1 = NULL;
+    assert_ok(altroot_tls_accept(front, a[1], 3000, &s1));
+    relay_client quiet2 = {.fd = b[0], .request = ""};
+    pthread_t th2;
+    assert_int_equal(pthread_create(&th2, NULL, relay_client_run, &quiet2), 0);
+    altroot_tls *s2 = NULL;
+    assert_ok(altroot_tls_accept(front, b[1], 3000, &s2));
+    assert_int_equal(altroot_tls_relay(s1, s2, 200), ALTROOT_E_TIMEOUT);
+    altroot_tls_free(s1);
+    altroot_tls_free(s2);
+    shutdown(a[1], SHUT_RDWR);
+    shutdown(b[1], SHUT_RDWR);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(pthread_join(th2, NULL), 0);
+    for (int i = 0; i < 2; i++) {
+        close(a[i]);
+        close(b[i]);
+    }
+    altroot_tls_server_free(front);
+    altroot_tls_server_free(dev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +435,8 @@ int main(void)
         cmocka_unit_test(plain_http_is_class_0),
         cmocka_unit_test(refused_port_is_unreachable),
         cmocka_unit_test(dribbling_peer_meets_the_deadline),
+        cmocka_unit_test(connect_session_keeps_the_judged_connection),
+        cmocka_unit_test(relay_carries_bytes_both_ways),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,8 @@
-/* Fuzz target: the evidence extension decoder (docs/evidence.md), then each binding as a
- * COSE_Sign1 and its claims for the root it belongs to. */
+/* Fuzz target: the id-pe-cmw evidence decoder (docs/evidence.md, version 2), then each binding
+ * as a COSE_Sign1 and its claims for the root it belongs to. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <altroot/cose.h>
 #include <altroot/evidence.h>
@@ -17,6 +18,25 @@ static void binding(altroot_span b, altroot_evidence_root root)
     if (altroot_evidence_claims_decode(msg.payload, root, &cl) == ALTROOT_OK &&
         (cl.name_count == 0 || cl.name_count > ALTROOT_EVIDENCE_MAX_NAMES || cl.id_type != root))
         __builtin_trap();
+}
+
+/* Every decoded member has a known label, the media type the schema gives it, and bytes. */
+static void members(const altroot_evidence_members *ms, altroot_evidence_root root)
+{
+    if (ms->count == 0 || ms->count > ALTROOT_EVIDENCE_MAX_MEMBERS)
+        __builtin_trap();
+    for (size_t i = 0; i < ms->count; i++) {
+        const altroot_evidence_member *m = &ms->item[i];
+        char label[32];
+        if (m->label.len == 0 || m->label.len >= sizeof label || m->raw.len == 0)
+            __builtin_trap();
+        memcpy(label, m->label.ptr, m->label.len);
+        label[m->label.len] = '\0';
+        const char *mt = altroot_evidence_media_type(root, label);
+        if (mt == NULL || strlen(mt) != m->media_type.len ||
+            memcmp(mt, m->media_type.ptr, m->media_type.len) != 0)
+            __builtin_trap();
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,6 +61,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     if (e.devid.present && (e.devid.idevid_count == 0 || e.devid.binding.len == 0))
         __builtin_trap();
+    if (e.matter.present)
+        members(&e.matter.members, ALTROOT_EVIDENCE_MATTER);
+    if (e.fdo.present)
+        members(&e.fdo.members, ALTROOT_EVIDENCE_FDO);
+    if (e.devid.present)
+        members(&e.devid.members, ALTROOT_EVIDENCE_DEVID);
+    if (e.mud.present)
+        members(&e.mud.members, ALTROOT_EVIDENCE_MUD);
     if (e.matter.present)
         binding(e.matter.binding, ALTROOT_EVIDENCE_MATTER);
     if (e.matter.has_noc_binding)

@@ -22,6 +22,10 @@
     X(E_EVIDENCE_ARTEFACT, 1014, "evidence artefact failed its root's verification")               \
     X(E_EVIDENCE_DEVICE_KEY, 1015, "the device key that signs the binding cannot be found")        \
     X(E_EVIDENCE_NAMES, 1016, "binding names are malformed")                                       \
-    X(E_EVIDENCE_PRIMARY, 1017, "TLS chain failed its alternative root's primary verification")
+    X(E_EVIDENCE_PRIMARY, 1017, "TLS chain failed its alternative root's primary verification")    \
+    X(E_EVIDENCE_MEMBERS, 1018, "binding digests do not match the members of its root")            \
+    X(E_EVIDENCE_MEDIA_TYPE, 1019, "evidence member has the wrong media type")                     \
+    X(E_EVIDENCE_INDICATOR, 1020, "evidence member has the wrong CMW indicator")                   \
+    X(E_EVIDENCE_PROFILE, 1021, "binding names another EAT profile")
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * Certificates with the evidence extension and the local-device extended key usage
- * (docs/evidence.md). The template part is issued by altroot_cert_issue(); the extra extensions
- * are appended to a copy, which is then signed again by the same signer.
+ * Certificates with the evidence extension, id-pe-cmw (docs/evidence.md). The template part is
+ * issued by altroot_cert_issue(); the extra extensions are appended to a copy, which is then signed
+ * again by the same signer.
  */
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -32,37 +32,6 @@ out:
     X509_EXTENSION_free(ext);
     ASN1_OCTET_STRING_free(os);
     ASN1_OBJECT_free(obj);
-    ERR_clear_error();
-    return err;
-}
-
-/* extendedKeyUsage { id-kp-serverAuth, id-kp-altroot-local-device }, non-critical (RFC 5280
- * 4.2.1.12: "this extension MAY, at the option of the certificate issuer, be either critical or
- * non-critical"; non-critical so that clients that do not know .2 still accept serverAuth). */
-altroot_err altroot_local_device_eku_der(altroot_bytes *out)
-{
-    ENSURE(out != NULL, ALTROOT_E_ARG);
-    altroot_err err = ALTROOT_OK;
-    EXTENDED_KEY_USAGE *eku = sk_ASN1_OBJECT_new_null();
-    ASN1_OBJECT *server = OBJ_nid2obj(NID_server_auth);
-    ASN1_OBJECT *local = OBJ_txt2obj(ALTROOT_OID_KP_LOCAL_DEVICE, 1);
-    X509_EXTENSION *ext = NULL;
-    unsigned char *der = NULL;
-    ENSURE_GOTO(eku != NULL && server != NULL && local != NULL, ALTROOT_E_NOMEM);
-    ENSURE_GOTO(sk_ASN1_OBJECT_push(eku, server) > 0, ALTROOT_E_NOMEM);
-    server = NULL;
-    ENSURE_GOTO(sk_ASN1_OBJECT_push(eku, local) > 0, ALTROOT_E_NOMEM);
-    local = NULL;
-    ext = X509V3_EXT_i2d(NID_ext_key_usage, 0, eku);
-    ENSURE_GOTO(ext != NULL, ALTROOT_E_NOMEM);
-    int n = i2d_X509_EXTENSION(ext, &der);
-    ENSURE_GOTO(n > 0, ALTROOT_E_CRYPTO);
-    err = altroot_bytes_append(out, der, (size_t)n);
-out:
-    OPENSSL_free(der);
-    X509_EXTENSION_free(ext);
-    ASN1_OBJECT_free(local);
-    sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
     ERR_clear_error();
     return err;
 }

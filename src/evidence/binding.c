@@ -50,7 +50,45 @@ static altroot_err check_claims(const evd_ctx *c, const altroot_evidence_claims 
     return ALTROOT_OK;
 }
 
-altroot_err evd_check_binding(const evd_ctx *c, altroot_span binding, altroot_evidence_root root,
+static const altroot_evidence_digest *find_digest(const altroot_evidence_claims *cl,
+                                                  altroot_span label)
+{
+    for (size_t i = 0; i < cl->digest_count; i++)
+        if (altroot_span_equal(cl->digests[i].label, label))
+            return &cl->digests[i];
+    return NULL;
+}
+
+/* docs/evidence.md: a binding carries the digest of every member of its root that is not a
+ * binding, and of nothing else, so the members are bound together: a member swapped for another
+ * device's, added or removed fails. */
+static altroot_err check_members(const altroot_evidence_members *ms,
+                                 const altroot_evidence_claims *cl, const char *where,
+                                 altroot_failures *f)
+{
+    size_t covered = 0;
+    for (size_t i = 0; i < ms->count; i++) {
+        const altroot_evidence_member *m = &ms->item[i];
+        if (m->binding)
+            continue;
+        const altroot_evidence_digest *d = find_digest(cl, m->label);
+        uint8_t h[32];
+        altroot_sha256(m->raw, h);
+        if (d == NULL || !altroot_span_equal((altroot_span){h, 32}, (altroot_span){d->sha256, 32}))
+            return altroot_failures_add(f, ALTROOT_E_EVIDENCE_MEMBERS, where, "member %.*s %s",
+                                        (int)m->label.len, (const char *)m->label.ptr,
+                                        d == NULL ? "is not covered by the binding"
+                                                  : "differs from the one the binding covers");
+        covered++;
+    }
+    if (covered != cl->digest_count)
+        return altroot_failures_add(f, ALTROOT_E_EVIDENCE_MEMBERS, where, "%s",
+                                    "the binding covers a member that is absent");
+    return ALTROOT_OK;
+}
+
+altroot_err evd_check_binding(const evd_ctx *c, altroot_span binding,
+                              const altroot_evidence_members *members, altroot_evidence_root root,
                               const altroot_key *key, const char *where,
                               altroot_evidence_claims *claims, bool *decoded, altroot_failures *f)
 {
@@ -76,5 +114,6 @@ altroot_err evd_check_binding(const evd_ctx *c, altroot_span binding, altroot_ev
                                      "signature does not verify with the device key (%s)",
                                      altroot_error_name(e)));
     }
+    TRY(check_members(members, claims, where, f));
     return check_claims(c, claims, where, f);
 }

@@ -1,6 +1,7 @@
 /*
- * Binding claims (docs/evidence.md "binding-claims"): a CWT claims set (RFC 8392) with a
- * proof-of-possession confirmation by key id (RFC 8747), decoded strictly.
+ * Binding claims (docs/evidence.md "binding-claims"): a CWT claims set (RFC 8392) of the altroot
+ * EAT profile (RFC 9711) with a proof-of-possession confirmation by key id (RFC 8747) and the
+ * digests of the other members of its root, decoded strictly.
  */
 #include <string.h>
 
@@ -114,10 +115,47 @@ static altroot_err time_claim(const altroot_cbor_item *v, altroot_time *out)
     return ALTROOT_OK;
 }
 
+/* RFC 9711 4.3.2 eat_profile, as an OID (~oid: its content octets): this profile's only. */
+static altroot_err profile_decode(const altroot_cbor_item *v)
+{
+    altroot_span s;
+    ENSURE(altroot_cbor_bstr(v, &s) == ALTROOT_OK, ALTROOT_E_EVIDENCE_BINDING_FORMAT);
+    ENSURE(altroot_span_equal(s, (altroot_span){EVD_OID_PROFILE, sizeof EVD_OID_PROFILE}),
+           ALTROOT_E_EVIDENCE_PROFILE);
+    return ALTROOT_OK;
+}
+
+/* { + label => bstr .size 32 }: the SHA-256 of each member of the root but the bindings. */
+static altroot_err digests_decode(const altroot_cbor_item *item, altroot_evidence_claims *out)
+{
+    ENSURE(item->major == ALTROOT_CBOR_MAP && item->arg >= 1 &&
+               item->arg <= ALTROOT_EVIDENCE_MAX_MEMBERS,
+           ALTROOT_E_EVIDENCE_BINDING_FORMAT);
+    evd_map m;
+    TRY(evd_map_open(item, &m));
+    for (size_t i = 0; i < (size_t)item->arg; i++) {
+        altroot_cbor_item key, val;
+        altroot_span label, d;
+        bool done = false;
+        TRY(evd_map_next_item(&m, &key, &val, &done));
+        ENSURE(!done && altroot_cbor_tstr(&key, &label) == ALTROOT_OK && label.len > 0 &&
+                   altroot_cbor_bstr(&val, &d) == ALTROOT_OK && d.len == 32,
+               ALTROOT_E_EVIDENCE_BINDING_FORMAT);
+        out->digests[i].label = label;
+        memcpy(out->digests[i].sha256, d.ptr, 32);
+    }
+    out->digest_count = (size_t)item->arg;
+    return ALTROOT_OK;
+}
+
 static altroot_err claim(altroot_evidence_root root, int64_t key, const altroot_cbor_item *v,
                          altroot_evidence_claims *out)
 {
     switch (key) {
+    case EVD_CLAIM_PROFILE:
+        return profile_decode(v);
+    case EVD_CLAIM_DIGESTS:
+        return digests_decode(v, out);
     case EVD_CLAIM_EXP:
         out->has_exp = true;
         return time_claim(v, &out->exp);
@@ -140,6 +178,8 @@ static unsigned claim_bit(int64_t key)
            : key == EVD_CLAIM_CNF      ? 2u
            : key == EVD_CLAIM_NAMES    ? 4u
            : key == EVD_CLAIM_IDENTITY ? 8u
+           : key == EVD_CLAIM_PROFILE  ? 16u
+           : key == EVD_CLAIM_DIGESTS  ? 32u
                                        : 0u;
 }
 
@@ -165,8 +205,8 @@ altroot_err altroot_evidence_claims_decode(altroot_span payload, altroot_evidenc
         TRY(claim(root, key, &val, &c));
         seen |= claim_bit(key);
     }
-    /* iat, cnf, names and identity are required; exp is optional. */
-    ENSURE(seen == 15u, ALTROOT_E_EVIDENCE_BINDING_FORMAT);
+    /* iat, cnf, eat_profile, names, identity and digests are required; exp is optional. */
+    ENSURE(seen == 63u, ALTROOT_E_EVIDENCE_BINDING_FORMAT);
     *out = c;
     return ALTROOT_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * Device side: a TLS key and certificate that any TLS server can serve unchanged, carrying the
- * evidence extension and the local-device extended key usage (docs/evidence.md), self-signed or
- * issued by a CA key the device was given; and the FDO owner-issued certificate of the primary
- * integration.
+ * evidence in the id-pe-cmw extension (docs/evidence.md) and extendedKeyUsage serverAuth only,
+ * self-signed or issued by a CA key the device was given; and the FDO owner-issued certificate of
+ * the primary integration.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -55,21 +55,23 @@ static altroot_cert_template leaf_template(const altroot_device_cert_params *p,
     };
 }
 
-static altroot_err evidence_exts(const altroot_device_creds *creds,
-                                 const altroot_device_cert_params *p, const altroot_key *key,
-                                 altroot_bytes *ev, altroot_bytes *ext, altroot_bytes *eku)
+/* The bindings expire with the certificate at the latest: a binding that outlived its TLS key's
+ * certificate would vouch for a key no longer certified. */
+static altroot_err evidence_ext(const altroot_device_creds *creds,
+                                const altroot_device_cert_params *p, const altroot_key *key,
+                                altroot_bytes *ev, altroot_bytes *ext)
 {
+    ENSURE(p->exp >= 0 && p->exp <= p->not_after, ALTROOT_E_ARG);
     altroot_evidence_params ep = {.tls_key = p->bind_key != NULL ? p->bind_key : key,
                                   .names = p->names,
                                   .name_count = p->name_count,
                                   .iat = p->iat,
-                                  .exp = p->exp};
+                                  .exp = p->exp > 0 ? p->exp : p->not_after};
     if (p->evidence_override.len > 0)
         TRY(altroot_bytes_append(ev, p->evidence_override.ptr, p->evidence_override.len));
     else
         TRY(altroot_evidence_encode(creds, &ep, ev));
-    TRY(altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, altroot_bytes_span(ev), ext));
-    return altroot_local_device_eku_der(eku);
+    return altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, altroot_bytes_span(ev), ext);
 }
 
 static altroot_err make_chain(altroot_cert *leaf, const altroot_cert *ca, altroot_certs **chain)
@@ -91,16 +93,16 @@ altroot_err altroot_device_cert_build(const altroot_device_creds *creds,
     altroot_key *k = NULL;
     altroot_cert *leaf = NULL;
     altroot_certs *c = NULL;
-    altroot_bytes ev = ALTROOT_BYTES_INIT, ext = ALTROOT_BYTES_INIT, eku = ALTROOT_BYTES_INIT;
+    altroot_bytes ev = ALTROOT_BYTES_INIT, ext = ALTROOT_BYTES_INIT;
     altroot_err err = split(p, &s);
     if (err == ALTROOT_OK)
         err = altroot_key_generate(ALTROOT_KEY_EC_P256, &k);
     if (err == ALTROOT_OK)
-        err = evidence_exts(creds, p, k, &ev, &ext, &eku);
-    altroot_cert_template t = leaf_template(p, &s, false);
-    altroot_span exts[2] = {altroot_bytes_span(&ext), altroot_bytes_span(&eku)};
+        err = evidence_ext(creds, p, k, &ev, &ext);
+    altroot_cert_template t = leaf_template(p, &s, true);
+    altroot_span exts[1] = {altroot_bytes_span(&ext)};
     if (err == ALTROOT_OK)
-        err = altroot_cert_issue_ext(&t, exts, 2, k, p->ca_cert, p->ca_key, &leaf);
+        err = altroot_cert_issue_ext(&t, exts, 1, k, p->ca_cert, p->ca_key, &leaf);
     if (err == ALTROOT_OK)
         err = make_chain(leaf, p->ca_cert, &c);
     if (err == ALTROOT_OK) {
@@ -114,7 +116,6 @@ altroot_err altroot_device_cert_build(const altroot_device_creds *creds,
     altroot_key_free(k);
     altroot_bytes_clear(&ev);
     altroot_bytes_clear(&ext);
-    altroot_bytes_clear(&eku);
     altroot_free(s.dns);
     altroot_free(s.ip);
     return err;

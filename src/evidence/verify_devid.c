@@ -50,9 +50,9 @@ static altroot_err check_identity(altroot_root_result *r, const altroot_evidence
 /* Verify one DevID chain and the binding its key signed. */
 static altroot_err devid_and_binding(evd_ctx *c, const altroot_span *ders, size_t n,
                                      altroot_devid_kind kind, altroot_span binding,
-                                     const char *where, altroot_devid_result *res,
-                                     altroot_evidence_claims *cl, bool *decoded,
-                                     altroot_root_result *r)
+                                     const altroot_evidence_members *members, const char *where,
+                                     altroot_devid_result *res, altroot_evidence_claims *cl,
+                                     bool *decoded, altroot_root_result *r)
 {
     altroot_certs *rest = NULL;
     altroot_key *key = NULL;
@@ -68,8 +68,8 @@ static altroot_err devid_and_binding(evd_ctx *c, const altroot_span *ders, size_
         altroot_cert_public_key(res->cert, &key) == ALTROOT_E_NOMEM)
         err = ALTROOT_E_NOMEM; /* an unusable key is reported as no device key */
     if (err == ALTROOT_OK)
-        err = evd_check_binding(c, binding, ALTROOT_EVIDENCE_DEVID, key, where, cl, decoded,
-                                &r->failures);
+        err = evd_check_binding(c, binding, members, ALTROOT_EVIDENCE_DEVID, key, where, cl,
+                                decoded, &r->failures);
     altroot_key_free(key);
     altroot_certs_free(rest);
     return err;
@@ -129,7 +129,7 @@ static altroot_err ldevid(evd_ctx *c, const altroot_evidence_devid *e, altroot_r
     size_t before = r->failures.count;
     altroot_err err =
         devid_and_binding(c, e->ldevid, e->ldevid_count, ALTROOT_DEVID_LDEVID, e->ldevid_binding,
-                          "evidence.devid.ldevid-binding", &res, &cl, &decoded, r);
+                          &e->members, "evidence.devid.ldevid-binding", &res, &cl, &decoded, r);
     if (err == ALTROOT_OK)
         err = altroot_failures_extend(&r->failures, &res.failures, "evidence.devid.ldevid");
     if (err == ALTROOT_OK && decoded)
@@ -150,7 +150,7 @@ static altroot_err idevid(evd_ctx *c, const altroot_evidence_devid *e, altroot_r
     altroot_evidence_claims cl;
     bool decoded = false;
     TRY(devid_and_binding(c, e->idevid, e->idevid_count, ALTROOT_DEVID_IDEVID, e->binding,
-                          "evidence.devid.binding", res, &cl, &decoded, r));
+                          &e->members, "evidence.devid.binding", res, &cl, &decoded, r));
     /* Attestation facts and the IDevID's own failures, as `altroot verify devid` reports them. */
     TRY(altroot_devid_to_root(res, r));
     if (decoded)

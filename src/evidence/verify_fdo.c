@@ -44,7 +44,7 @@ static altroot_err bind(evd_ctx *c, const altroot_evidence_fdo *e, altroot_root_
         altroot_err ke = altroot_cert_public_key(altroot_certs_get(v->device_chain, 0), &key);
         ENSURE(ke != ALTROOT_E_NOMEM, ke); /* an unusable key is reported as no device key */
     }
-    altroot_err err = evd_check_binding(c, e->binding, ALTROOT_EVIDENCE_FDO, key,
+    altroot_err err = evd_check_binding(c, e->binding, &e->members, ALTROOT_EVIDENCE_FDO, key,
                                         "evidence.fdo.binding", &cl, &decoded, &r->failures);
     if (err == ALTROOT_OK && decoded && v != NULL &&
         !altroot_span_equal((altroot_span){cl.guid, 16}, (altroot_span){v->guid, 16}))

@@ -115,7 +115,7 @@ static altroot_err noc_binding(evd_ctx *c, const altroot_evidence_matter *e, alt
     else if (err != ALTROOT_E_NOMEM)
         err = ALTROOT_OK; /* the chain verifier reports the malformed NOC */
     if (err == ALTROOT_OK)
-        err = evd_check_binding(c, e->noc_binding, ALTROOT_EVIDENCE_MATTER, key,
+        err = evd_check_binding(c, e->noc_binding, &e->members, ALTROOT_EVIDENCE_MATTER, key,
                                 "evidence.matter.noc-binding", &cl, &decoded, &r->failures);
     if (err == ALTROOT_OK && decoded)
         err = check_identity(r, &cl, ids, "evidence.matter.noc-binding");
@@ -168,7 +168,7 @@ static altroot_err attestation(evd_ctx *c, const altroot_evidence_matter *e, alt
     /* The DAC as the attestation parsed it: each presented certificate is parsed once. */
     altroot_err err = parsed_key(a->dac, &dac_key);
     if (err == ALTROOT_OK)
-        err = evd_check_binding(c, e->binding, ALTROOT_EVIDENCE_MATTER, dac_key,
+        err = evd_check_binding(c, e->binding, &e->members, ALTROOT_EVIDENCE_MATTER, dac_key,
                                 "evidence.matter.binding", &cl, &decoded, &r->failures);
     if (err == ALTROOT_OK && decoded)
         err = check_identity(r, &cl, &a->dac_ids, "evidence.matter.binding");

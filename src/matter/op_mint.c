@@ -13,12 +13,11 @@
 
 #define F(name) ((p->faults & ALTROOT_MATTER_OP_FAULT_##name) != 0)
 
-/* A critical extension no Matter verifier knows: OID 2.25.69226542634484640648002627714631563288
- * .99 (the project's own UUID arc, DESIGN.md; .99 is kept for this test and never assigned),
- * critical TRUE, empty extnValue. */
-static const uint8_t CRITICAL_TEST_EXT[] = {
-    0x30, 0x1B, 0x06, 0x14, 0x69, 0xE8, 0x94, 0xC6, 0x84, 0xAD, 0x84, 0xCA, 0xAA, 0xA1, 0x90,
-    0x83, 0xCD, 0xF0, 0xB3, 0xB2, 0xBD, 0xF0, 0x18, 0x63, 0x01, 0x01, 0xFF, 0x04, 0x00};
+/* A critical extension no Matter verifier knows: OID 1.3.6.1.4.1.32473.1, under the enterprise
+ * number IANA reserves for documentation and examples (RFC 5612), so it has no one's assigned
+ * meaning and every arc is below 2^28 (RFC 5280 Appendix B); critical TRUE, empty extnValue. */
+static const uint8_t CRITICAL_TEST_EXT[] = {0x30, 0x10, 0x06, 0x09, 0x2B, 0x06, 0x01, 0x04, 0x01,
+                                            0x81, 0xFD, 0x59, 0x01, 0x01, 0x01, 0xFF, 0x04, 0x00};
 
 typedef struct mint_cert {
     altroot_matter_cert c;

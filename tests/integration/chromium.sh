@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Stock Chromium (Debian's, BoringSSL inside) and device certificates that carry the evidence
 # extension, against `altroot serve` on loopback:
-# - Chromium's own verifier reads them (GnuTLS cannot, docs/evidence.md "Interoperability"): a
-#   leaf with the evidence extension and the local-device EKU, under a local CA in the user's NSS
-#   database, loads; without that CA it is refused (the control).
+# - Chromium's own verifier reads them: a leaf with the evidence in id-pe-cmw (RFC 9999) and
+#   extendedKeyUsage serverAuth, under a local CA in the user's NSS database, loads; without that
+#   CA it is refused (the control).
 # - altroot's decision applied to a stock Chromium through its key allow-list
 #   (--ignore-certificate-errors-spki-list): a launcher passes the leaf's SPKI hash only when
 #   `altroot connect` says `trusted`. A trusted device loads; an attested one does not until it
@@ -48,7 +48,7 @@ sleep 1 # the CA's notBefore is this second
 mkdir -p anchors/devid-ca anchors/local-ca && cp -r m/anchors/. anchors/ &&
     cp d/mfg-root-ca.pem anchors/devid-ca/d.pem && cp ca.pem anchors/local-ca/home.pem
 MATTER=(--matter-dac-key m/dac-key.pem --matter-dac m/dac.pem --matter-pai m/pai.pem --matter-cd m/cd.der)
-EVIDENCE_OID=2.25.69226542634484640648002627714631563288
+EVIDENCE_OID=1.3.6.1.5.5.7.1.35
 
 # A Matter unit with evidence under the local CA; an 802.1AR unit and forged evidence, self-signed.
 expect_exit "device cert: matter evidence under the local CA" 0 -- "$ALTROOT" device cert \
@@ -59,9 +59,10 @@ expect_exit "device cert: forged CD" 0 -- "$ALTROOT" device cert --out forged \
     --names forged.home.arpa --matter-dac-key m/dac-key.pem --matter-dac m/dac.pem \
     --matter-pai m/pai.pem --matter-cd mbad/cd.der
 exts=$(openssl x509 -in lamp/cert.pem -noout -text)
-if grep -q "$EVIDENCE_OID.1:" <<<"$exts" && grep -q "$EVIDENCE_OID.2" <<<"$exts"; then
-    ok "the leaf carries the evidence extension and the local-device EKU"
-else not_ok "evidence extension or EKU missing"; fi
+if grep -q "$EVIDENCE_OID:" <<<"$exts" &&
+    grep -A1 "Extended Key Usage" <<<"$exts" | tail -1 | grep -qx " *TLS Web Server Authentication"; then
+    ok "the leaf carries id-pe-cmw and extendedKeyUsage serverAuth only"
+else not_ok "id-pe-cmw missing or another extended key usage"; fi
 
 # ---- Chromium's own verifier: the user's NSS database trusts the local CA ----
 mkdir -p nss/.pki/nssdb empty

@@ -9,3 +9,10 @@ add_test(NAME integration.evidence
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/evidence.sh
                  $<TARGET_FILE:altroot_tool> $<TARGET_FILE:evidence_device>)
 set_tests_properties(integration.evidence PROPERTIES LABELS integration TIMEOUT 300)
+# Every OID of every certificate altroot writes has arcs below 2^28 (a DER walk).
+add_executable(oid_arcs ${CMAKE_CURRENT_SOURCE_DIR}/integration/oid_arcs.c)
+target_link_libraries(oid_arcs PRIVATE altroot_static)
+add_test(NAME integration.oid_arcs
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/oid_arcs.sh
+                 $<TARGET_FILE:altroot_tool> $<TARGET_FILE:oid_arcs>)
+set_tests_properties(integration.oid_arcs PROPERTIES LABELS integration TIMEOUT 600)

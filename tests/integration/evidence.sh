@@ -58,8 +58,11 @@ root_is() { echo "(.roots[]|select(.root==\"$1\" and .mode==\"$2\")|.status==\"$
 
 # ---- secondary integration, one root at a time ----
 device --out s-matter --names 127.0.0.1,device.home.arpa "${MATTER[@]}" "${NOC[@]}"
-if openssl x509 -in s-matter/cert.pem -noout -text | grep -q "2.25.69226542634484640648002627714631563288.2"; then
-    ok "leaf carries the local-device EKU"; else not_ok "local-device EKU missing"; fi
+openssl x509 -in s-matter/cert.pem -noout -text >"$WORK/x509.txt"
+if grep -q "1.3.6.1.5.5.7.1.35" "$WORK/x509.txt"; then
+    ok "leaf carries id-pe-cmw"; else not_ok "id-pe-cmw missing"; fi
+if grep -A1 "Extended Key Usage" "$WORK/x509.txt" | tail -1 | grep -qx " *TLS Web Server Authentication"; then
+    ok "leaf EKU is serverAuth only"; else not_ok "leaf EKU is not serverAuth alone"; fi
 if [ "$(stat -c %a s-matter/key.pem)" = 600 ]; then ok "key.pem is 0600"; else not_ok "key.pem mode"; fi
 connect_to "matter secondary: attested" s-matter 1 \
     ".decision==\"attested\" and .rule==6 and $(root_is matter secondary verified) and .certificate_class.class==3 and .certificate_class.lifted_to==4"
@@ -84,11 +87,27 @@ connect_to "matter secondary under a local CA: trusted" s-ca 0 \
     ".decision==\"trusted\" and .rule==3 and .certificate_class.class==5 and $(root_is matter secondary verified)"
 rm -r anchors/local-ca
 
+# ---- altroot inspect reads the evidence (docs/report-json.md) ----
+expect_exit "inspect: a certificate with Matter evidence" 0 -- "$ALTROOT" inspect --json s-matter/cert.pem
+expect_json "inspect: the members, their media types and indicators" \
+    '.certificates[0].evidence.roots[0] as $r | $r.root=="matter" and ([$r.members[].label]==["cd","dac","noc","pai","icac","rcac","binding","noc-binding"]) and ($r.members[]|select(.label=="dac")|.media_type=="application/pkix-cert" and .indicator==["endorsements"]) and ($r.members[]|select(.label=="cd")|.media_type=="application/vnd.altroot.matter-cd")'
+expect_json "inspect: the identity and the binding's claims" \
+    '.certificates[0] as $c | $c.evidence.roots[0] as $r | $r.identity.product_id!=null and ($r.members[]|select(.label=="binding")|.claims|.cnf_is_this_certificate_key==true and .eat_profile=="2.25.69226542634484640648002627714631563288.3" and (.member_digests|keys|length)==6 and .exp==$c.not_after and (.names|index("device.home.arpa")!=null))'
+expect_exit "inspect: text" 0 -- "$ALTROOT" inspect s-devid/cert.pem
+if grep -q "media_type: application/pkix-cert" "$WORK/out" && grep -q "serial_number:" "$WORK/out"; then
+    ok "inspect text: members and identity"; else not_ok "inspect text"; fi
+expect_exit "inspect: FDO evidence" 0 -- "$ALTROOT" inspect --json s-fdo/cert.pem
+expect_json "inspect: the voucher's media type and the GUID" \
+    '.certificates[0].evidence.roots[0] | .root=="fdo" and (.members[]|select(.label=="voucher")|.media_type=="application/vnd.altroot.fdo-voucher+cbor") and (.identity.guid|length)==32'
+
 # ---- attacks: every one is tampering (rule 1) ----
 device --out a-other --names 127.0.0.1 --bind-other-key "${MATTER[@]}"
 connect_to "evidence bound to another key" a-other 1 ".rule==1 and $(has E_EVIDENCE_KEY_MISMATCH)"
 device --out a-copy --names 127.0.0.1 --copy-evidence s-matter/cert.pem
 connect_to "evidence copied onto another key" a-copy 1 ".rule==1 and $(has E_EVIDENCE_KEY_MISMATCH)"
+expect_exit "inspect: copied evidence" 0 -- "$ALTROOT" inspect --json a-copy/cert.pem
+expect_json "inspect: copied evidence names another key" \
+    '[.certificates[0].evidence.roots[0].members[]|select(.claims!=null)|.claims.cnf_is_this_certificate_key]|all(.==false)' 
 device --out a-cd --names 127.0.0.1 --matter-dac-key m/dac-key.pem --matter-dac m/dac.pem \
     --matter-pai m/pai.pem --matter-cd mbad/cd.der
 connect_to "forged CD" a-cd 1 ".rule==1 and $(has E_EVIDENCE_ARTEFACT) and $(root_is matter secondary failed)"
@@ -126,4 +145,6 @@ expect_json "--mode webpki: only the webpki root" '[.roots[].root]==["webpki"]'
 expect_exit "--mode nonsense" 2 -- "$ALTROOT" connect "${A[@]}" --mode nonsense "https://127.0.0.1:$PORT/"
 
 expect_exit "usage error" 2 -- "$DEVICE_TOOL" device cert --names x
+expect_exit "--exp after the certificate's notAfter" 2 -- "$DEVICE_TOOL" device cert --out a-late \
+    --names 127.0.0.1 "${FDO[@]}" --days 1 --exp 2099-01-01T00:00:00Z
 finish

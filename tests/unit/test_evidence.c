@@ -7,6 +7,7 @@
 #include <altroot/evidence.h>
 
 #include "encoding/cbor.h"
+#include "evidence/internal.h"
 #include "testutil.h"
 
 static const altroot_time NOW = 1798761600; /* 2027-01-01T00:00:00Z */
@@ -637,56 +638,159 @@ static void forged_cd_truncated_voucher_wrong_mud_signer_fail(void **state)
     altroot_verdict_clear(&v);
 }
 
-/* A binding whose identity names another product, signed by the right DAC key. */
-static void identity_mismatch_fails(void **state)
+/* A leaf for `key` itself carrying the extension value `ev` (so cnf matches), evaluated. */
+static void eval_ev(altroot_span ev, const altroot_key *key, altroot_verdict *v)
 {
-    (void)state;
-    altroot_certs *chain = NULL;
-    altroot_key *key = NULL;
-    altroot_device_creds c = matter_creds(false);
-    altroot_device_cert_params p = params();
-    assert_ok(altroot_device_cert_build(&c, &p, &chain, &key));
-    altroot_evidence_params ep = {.tls_key = key, .names = NAMES, .name_count = 2, .iat = NOW};
-    altroot_bytes b = ALTROOT_BYTES_INIT, e = ALTROOT_BYTES_INIT;
-    assert_ok(altroot_evidence_sign_binding(ALTROOT_EVIDENCE_MATTER, F.m.dac_key, &ep, F.m2.dac,
-                                            NULL, &b));
-    /* {1: 1, 2: [{1: 1, 2: [dac, pai], 3: cd, 5: binding}]} written by hand */
-    assert_ok(altroot_cbor_put_head(&e, ALTROOT_CBOR_MAP, 2));
-    assert_ok(altroot_cbor_put_int(&e, 1));
-    assert_ok(altroot_cbor_put_int(&e, 1));
-    assert_ok(altroot_cbor_put_int(&e, 2));
-    assert_ok(altroot_cbor_put_head(&e, ALTROOT_CBOR_ARRAY, 1));
-    assert_ok(altroot_cbor_put_head(&e, ALTROOT_CBOR_MAP, 4));
-    assert_ok(altroot_cbor_put_int(&e, 1));
-    assert_ok(altroot_cbor_put_int(&e, 1));
-    assert_ok(altroot_cbor_put_int(&e, 2));
-    assert_ok(altroot_cbor_put_head(&e, ALTROOT_CBOR_ARRAY, 2));
-    assert_ok(altroot_cbor_put_bstr(&e, altroot_cert_der(F.m.dac)));
-    assert_ok(altroot_cbor_put_bstr(&e, altroot_cert_der(F.m.pai)));
-    assert_ok(altroot_cbor_put_int(&e, 3));
-    assert_ok(altroot_cbor_put_bstr(&e, altroot_bytes_span(&F.m.cd)));
-    assert_ok(altroot_cbor_put_int(&e, 5));
-    assert_ok(altroot_cbor_put_bstr(&e, altroot_bytes_span(&b)));
-    /* Carried on a certificate for `key` itself (so cnf matches): only the identity is wrong. */
     altroot_bytes ext = ALTROOT_BYTES_INIT;
-    assert_ok(altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, altroot_bytes_span(&e), &ext));
+    assert_ok(altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, ev, &ext));
     altroot_cert_template t = {.common_name = "x", .not_before = NOW - DAY, .not_after = NOW + DAY};
     altroot_span exts[1] = {altroot_bytes_span(&ext)};
     altroot_cert *leaf = NULL;
     assert_ok(altroot_cert_issue_ext(&t, exts, 1, key, NULL, NULL, &leaf));
     altroot_certs *ch = chain_of(leaf, NULL);
-    altroot_verdict v;
-    altroot_verdict_init(&v);
-    assert_ok(altroot_evaluate_chain(ch, "x", F.store, NOW, &v));
-    assert_tampered(&v, ALTROOT_E_EVIDENCE_IDENTITY);
-    assert_false(altroot_failures_has(&v.failures, ALTROOT_E_EVIDENCE_KEY_MISMATCH));
-    altroot_verdict_clear(&v);
+    altroot_verdict_init(v);
+    assert_ok(altroot_evaluate_chain(ch, "x", F.store, NOW, v));
     altroot_certs_free(ch);
     altroot_cert_free(leaf);
     altroot_bytes_clear(&ext);
-    altroot_bytes_clear(&e);
-    altroot_bytes_clear(&b);
-    altroot_certs_free(chain);
+}
+
+/* The extension value for `c`, its bindings naming `key`. */
+static void encode_for(const altroot_device_creds *c, const altroot_key *key, altroot_bytes *ev)
+{
+    altroot_evidence_params ep = {
+        .tls_key = key, .names = NAMES, .name_count = 2, .iat = NOW, .exp = NOW + DAY};
+    assert_ok(altroot_evidence_encode(c, &ep, ev));
+}
+
+/* A binding whose identity names another product, signed by the right DAC key; and one whose
+ * serial number is another unit's, signed by the right IDevID key. */
+static void identity_mismatch_fails(void **state)
+{
+    (void)state;
+    altroot_key *key = NULL;
+    assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &key));
+    altroot_device_creds c[2] = {matter_creds(false), devid_creds(false, false)};
+    c[0].identity_override = F.m2.dac;
+    c[1].identity_override = F.ldevid; /* a DevID of the same PKI naming another serial */
+    for (size_t i = 0; i < 2; i++) {
+        altroot_bytes ev = ALTROOT_BYTES_INIT;
+        encode_for(&c[i], key, &ev);
+        altroot_verdict v;
+        eval_ev(altroot_bytes_span(&ev), key, &v);
+        assert_tampered(&v, ALTROOT_E_EVIDENCE_IDENTITY);
+        assert_false(altroot_failures_has(&v.failures, ALTROOT_E_EVIDENCE_KEY_MISMATCH));
+        assert_false(altroot_failures_has(&v.failures, ALTROOT_E_EVIDENCE_MEMBERS));
+        altroot_verdict_clear(&v);
+        altroot_bytes_clear(&ev);
+    }
+    altroot_key_free(key);
+}
+
+/* Rebuild the single-root evidence `ev` with its member `label` taken from `donor` (NULL:
+ * removed), or added from `donor` when `ev` has none. */
+static void splice(altroot_span ev, altroot_evidence_root root, const char *label,
+                   const altroot_evidence_members *donor, altroot_bytes *out)
+{
+    altroot_evidence d;
+    assert_ok(altroot_evidence_decode(ev, &d, NULL, 0));
+    const altroot_evidence_members *ms = root == ALTROOT_EVIDENCE_MATTER  ? &d.matter.members
+                                         : root == ALTROOT_EVIDENCE_DEVID ? &d.devid.members
+                                                                          : &d.fdo.members;
+    evd_builder rb = {0}, top = {0};
+    char name[32];
+    bool replaced = false;
+    for (size_t i = 0; i < ms->count; i++) {
+        snprintf(name, sizeof name, "%.*s", (int)ms->item[i].label.len,
+                 (const char *)ms->item[i].label.ptr);
+        altroot_span raw = ms->item[i].raw;
+        for (size_t j = 0; strcmp(name, label) == 0 && donor != NULL && j < donor->count; j++)
+            if (altroot_span_equal(donor->item[j].label, ms->item[i].label))
+                raw = donor->item[j].raw;
+        replaced = replaced || strcmp(name, label) == 0;
+        if (strcmp(name, label) != 0 || donor != NULL)
+            assert_ok(evd_builder_add(&rb, name, raw));
+    }
+    for (size_t j = 0; !replaced && donor != NULL && j < donor->count; j++)
+        if (donor->item[j].label.len == strlen(label) &&
+            memcmp(donor->item[j].label.ptr, label, strlen(label)) == 0)
+            assert_ok(evd_builder_add(&rb, label, donor->item[j].raw));
+    altroot_bytes rmap = ALTROOT_BYTES_INIT, t = ALTROOT_BYTES_INIT, cbor = ALTROOT_BYTES_INIT;
+    assert_ok(evd_builder_write(&rb, &rmap));
+    assert_ok(altroot_cbor_put_head(&t, ALTROOT_CBOR_TAG, 111));
+    assert_ok(altroot_cbor_put_bstr(&t, (altroot_span){EVD_OID_COLLECTION, 20}));
+    assert_ok(evd_builder_add(&top, "__cmwc_t", altroot_bytes_span(&t)));
+    assert_ok(evd_builder_add(&top, altroot_evidence_root_label(root), altroot_bytes_span(&rmap)));
+    assert_ok(evd_builder_write(&top, &cbor));
+    assert_ok(altroot_bytes_append_u8(out, 0x04));
+    assert_true(cbor.len >= 256 && cbor.len < 65536);
+    assert_ok(altroot_bytes_append_u8(out, 0x82));
+    assert_ok(altroot_bytes_append_u8(out, (uint8_t)(cbor.len >> 8)));
+    assert_ok(altroot_bytes_append_u8(out, (uint8_t)cbor.len));
+    assert_ok(altroot_bytes_append(out, cbor.ptr, cbor.len));
+    evd_builder_clear(&rb);
+    evd_builder_clear(&top);
+    altroot_bytes_clear(&rmap);
+    altroot_bytes_clear(&t);
+    altroot_bytes_clear(&cbor);
+}
+
+static void expect_members_fail(altroot_span ev, const altroot_key *key)
+{
+    altroot_verdict v;
+    eval_ev(ev, key, &v);
+    assert_tampered(&v, ALTROOT_E_EVIDENCE_MEMBERS);
+    altroot_verdict_clear(&v);
+}
+
+/* The bindings carry the digest of every other member of their root: a member swapped for
+ * another device's, removed, or added fails with E_EVIDENCE_MEMBERS, even where the artefacts
+ * alone would still decode. */
+static void members_are_bound_together(void **state)
+{
+    (void)state;
+    altroot_key *key = NULL;
+    assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &key));
+    altroot_device_creds a = matter_creds(true), b = matter_creds(false);
+    b.matter_dac_key = F.m2.dac_key;
+    b.matter_dac = altroot_cert_der(F.m2.dac);
+    b.matter_pai = altroot_cert_der(F.m2.pai);
+    b.matter_cd = altroot_bytes_span(&F.m2.cd);
+    altroot_bytes ea = ALTROOT_BYTES_INIT, eb = ALTROOT_BYTES_INIT, out = ALTROOT_BYTES_INIT;
+    encode_for(&a, key, &ea);
+    encode_for(&b, key, &eb);
+    altroot_evidence db;
+    assert_ok(altroot_evidence_decode(altroot_bytes_span(&eb), &db, NULL, 0));
+    /* the baseline rebuilt unchanged still verifies */
+    splice(altroot_bytes_span(&ea), ALTROOT_EVIDENCE_MATTER, "none", NULL, &out);
+    altroot_verdict v;
+    eval_ev(altroot_bytes_span(&out), key, &v);
+    assert_int_equal(root(&v, "matter")->status, ALTROOT_ROOT_VERIFIED);
+    altroot_verdict_clear(&v);
+    static const char *const swap[] = {"cd", "pai", "binding"};
+    for (size_t i = 0; i < 3; i++) {
+        out.len = 0;
+        splice(altroot_bytes_span(&ea), ALTROOT_EVIDENCE_MATTER, swap[i], &db.matter.members, &out);
+        expect_members_fail(altroot_bytes_span(&out), key);
+    }
+    out.len = 0; /* removed: the ICAC (the chain without it is well-formed) */
+    splice(altroot_bytes_span(&ea), ALTROOT_EVIDENCE_MATTER, "icac", NULL, &out);
+    expect_members_fail(altroot_bytes_span(&out), key);
+    /* added: a BRSKI voucher next to an IDevID that had none */
+    altroot_device_creds dv = devid_creds(false, false), dv2 = devid_creds(false, false);
+    static const uint8_t junk[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+    dv2.brski_voucher = (altroot_span){junk, sizeof junk};
+    altroot_bytes ed = ALTROOT_BYTES_INIT, ed2 = ALTROOT_BYTES_INIT;
+    encode_for(&dv, key, &ed);
+    encode_for(&dv2, key, &ed2);
+    altroot_evidence d2;
+    assert_ok(altroot_evidence_decode(altroot_bytes_span(&ed2), &d2, NULL, 0));
+    out.len = 0;
+    splice(altroot_bytes_span(&ed), ALTROOT_EVIDENCE_DEVID, "voucher", &d2.devid.members, &out);
+    expect_members_fail(altroot_bytes_span(&out), key);
+    altroot_bytes *all[] = {&ea, &eb, &out, &ed, &ed2};
+    for (size_t i = 0; i < 5; i++)
+        altroot_bytes_clear(all[i]);
     altroot_key_free(key);
 }
 
@@ -779,93 +883,325 @@ static void oversize_and_malformed_evidence_is_rejected(void **state)
     altroot_verdict_clear(&v);
 }
 
-static altroot_err dec(const uint8_t *b, size_t n)
+static altroot_err dec(altroot_span b)
 {
     altroot_evidence e;
     char detail[128];
-    return altroot_evidence_decode((altroot_span){b, n}, &e, detail, sizeof detail);
+    return altroot_evidence_decode(b, &e, detail, sizeof detail);
 }
 
-#define DEC(...) dec((const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}))
+/* A hand-written MUD-only evidence (the one root without a binding), one field varied. */
+typedef struct mud_variant {
+    uint8_t oid_last;       /* last octet of the collection type OID (0x01) */
+    bool untagged_type;     /* "__cmwc_t" as a bare bstr */
+    const char *root_label; /* "mud" */
+    const char *file_label; /* "file" */
+    const char *file_type;  /* "application/mud+json" */
+    int file_ind;           /* 2; -1: no indicator; -2: CoAP content-format type */
+    bool swap_order;        /* "signature" written before "file" */
+    bool no_signature;
+    const char *url;     /* NULL: none */
+    uint8_t wrapper_tag; /* 0x04 */
+    bool trailing;
+} mud_variant;
+
+static mud_variant mud_ok(void)
+{
+    return (mud_variant){0x01,  false, "mud", "file", "application/mud+json", 2, false,
+                         false, NULL,  0x04,  false};
+}
+
+static void put_rec(altroot_bytes *o, const char *type, int ind)
+{
+    assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_ARRAY, ind == -1 ? 2 : 3));
+    if (ind == -2)
+        assert_ok(altroot_cbor_put_int(o, 60));
+    else
+        assert_ok(altroot_cbor_put_tstr(o, type, strlen(type)));
+    assert_ok(altroot_cbor_put_bstr(o, (altroot_span){(const uint8_t *)"{}", 2}));
+    if (ind != -1)
+        assert_ok(altroot_cbor_put_int(o, ind < 0 ? 2 : ind));
+}
+
+static void put_tstr(altroot_bytes *o, const char *t)
+{
+    assert_ok(altroot_cbor_put_tstr(o, t, strlen(t)));
+}
+
+static void mud_root(altroot_bytes *o, const mud_variant *m)
+{
+    size_t n = (m->no_signature ? 1u : 2u) + (m->url != NULL ? 1u : 0u);
+    assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_MAP, n));
+    if (m->url != NULL) {
+        put_tstr(o, "url");
+        assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_ARRAY, 3));
+        put_tstr(o, "text/uri-list");
+        assert_ok(
+            altroot_cbor_put_bstr(o, (altroot_span){(const uint8_t *)m->url, strlen(m->url)}));
+        assert_ok(altroot_cbor_put_int(o, 2));
+    }
+    if (!m->swap_order) {
+        put_tstr(o, m->file_label);
+        put_rec(o, m->file_type, m->file_ind);
+    }
+    if (!m->no_signature) {
+        put_tstr(o, "signature");
+        put_rec(o, "application/pkcs7-signature", 2);
+    }
+    if (m->swap_order) {
+        put_tstr(o, m->file_label);
+        put_rec(o, m->file_type, m->file_ind);
+    }
+}
+
+static altroot_err dec_mud(const mud_variant *m)
+{
+    altroot_bytes c = ALTROOT_BYTES_INIT, o = ALTROOT_BYTES_INIT;
+    uint8_t oid[20];
+    memcpy(oid, EVD_OID_COLLECTION, 20);
+    oid[19] = m->oid_last;
+    /* keys in encoded order: "mud" (3 octets) before "__cmwc_t" (8) */
+    assert_ok(altroot_cbor_put_head(&c, ALTROOT_CBOR_MAP, 2));
+    put_tstr(&c, m->root_label);
+    mud_root(&c, m);
+    put_tstr(&c, "__cmwc_t");
+    if (!m->untagged_type)
+        assert_ok(altroot_cbor_put_head(&c, ALTROOT_CBOR_TAG, 111));
+    assert_ok(altroot_cbor_put_bstr(&c, (altroot_span){oid, 20}));
+    assert_true(c.len < 256);
+    assert_ok(altroot_bytes_append_u8(&o, m->wrapper_tag));
+    if (c.len >= 128)
+        assert_ok(altroot_bytes_append_u8(&o, 0x81));
+    assert_ok(altroot_bytes_append_u8(&o, (uint8_t)c.len));
+    assert_ok(altroot_bytes_append(&o, c.ptr, c.len));
+    if (m->trailing)
+        assert_ok(altroot_bytes_append_u8(&o, 0x00));
+    altroot_err e = dec(altroot_bytes_span(&o));
+    altroot_bytes_clear(&c);
+    altroot_bytes_clear(&o);
+    return e;
+}
+
+#define DEC(...)                                                                                   \
+    dec((altroot_span){(const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__})})
 
 static void decoder_is_strict(void **state)
 {
     (void)state;
-    /* {1: 1, 2: [{1: 4, 2: h'01', 3: h'01'}]} */
-    assert_ok(
-        DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01, 0x03, 0x41, 0x01));
-    assert_int_equal(
-        DEC(0xa2, 0x01, 0x02, 0x02, 0x81, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01, 0x03, 0x41, 0x01),
-        ALTROOT_E_EVIDENCE_VERSION);
-    assert_int_equal(DEC(0xa3, 0x01, 0x01, 0x02, 0x81, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01, 0x03,
-                         0x41, 0x01, 0x03, 0x00),
-                     ALTROOT_E_EVIDENCE_UNKNOWN_KEY);
-    assert_int_equal(
-        DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa3, 0x01, 0x04, 0x03, 0x41, 0x01, 0x02, 0x41, 0x01),
-        ALTROOT_E_EVIDENCE_NOT_DETERMINISTIC);
-    assert_int_equal(DEC(0xa2, 0x01, 0x01, 0x02, 0x82, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01, 0x03,
-                         0x41, 0x01, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01, 0x03, 0x41, 0x01),
-                     ALTROOT_E_EVIDENCE_DUPLICATE_ROOT);
-    assert_int_equal(DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa1, 0x01, 0x05),
-                     ALTROOT_E_EVIDENCE_ROOT_TYPE);
-    /* duplicate key, missing field, unknown field, empty roots, indefinite, trailing bytes */
-    assert_int_equal(
-        DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01, 0x02, 0x41, 0x01),
-        ALTROOT_E_EVIDENCE_FORMAT);
-    assert_int_equal(DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa2, 0x01, 0x04, 0x02, 0x41, 0x01),
-                     ALTROOT_E_EVIDENCE_FORMAT);
-    assert_int_equal(DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa4, 0x01, 0x04, 0x02, 0x41, 0x01, 0x03,
-                         0x41, 0x01, 0x05, 0x41, 0x01),
-                     ALTROOT_E_EVIDENCE_UNKNOWN_KEY);
-    assert_int_equal(DEC(0xa2, 0x01, 0x01, 0x02, 0x80), ALTROOT_E_EVIDENCE_FORMAT);
-    assert_int_equal(DEC(0xbf, 0x01, 0x01, 0xff), ALTROOT_E_EVIDENCE_FORMAT);
-    assert_int_equal(DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01, 0x03,
-                         0x41, 0x01, 0x00),
-                     ALTROOT_E_EVIDENCE_FORMAT);
-    /* a non-shortest head (0x18 0x01 for 1) */
-    assert_int_equal(DEC(0xa2, 0x01, 0x18, 0x01, 0x02, 0x81, 0xa3, 0x01, 0x04, 0x02, 0x41, 0x01,
-                         0x03, 0x41, 0x01),
-                     ALTROOT_E_EVIDENCE_FORMAT);
-    /* the NOC chain without its binding (Matter keys 4 and 6 come together) */
-    assert_int_equal(DEC(0xa2, 0x01, 0x01, 0x02, 0x81, 0xa5, 0x01, 0x01, 0x02, 0x82, 0x41, 0x01,
-                         0x41, 0x01, 0x03, 0x41, 0x01, 0x04, 0x82, 0x41, 0x01, 0x41, 0x01, 0x05,
-                         0x41, 0x01),
-                     ALTROOT_E_EVIDENCE_FORMAT);
+    mud_variant m = mud_ok();
+    assert_ok(dec_mud(&m));
+    m.url = "https://mud.example.com/w.json\r\n";
+    assert_ok(dec_mud(&m));
+    m.url = "https://mud.example.com/w.json"; /* a uri-list line ends in CRLF */
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_FORMAT);
+    m = mud_ok();
+    m.oid_last = 0x02; /* another collection type */
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_VERSION);
+    m = mud_ok();
+    m.untagged_type = true;
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_VERSION);
+    m = mud_ok();
+    m.root_label = "mux";
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_ROOT_TYPE);
+    m = mud_ok();
+    m.file_label = "fils";
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_UNKNOWN_KEY);
+    m = mud_ok();
+    m.file_type = "application/json";
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_MEDIA_TYPE);
+    m.file_ind = -2; /* a CoAP Content-Format instead of a media type */
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_MEDIA_TYPE);
+    m = mud_ok();
+    m.file_ind = 4; /* evidence, where the schema says endorsements */
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_INDICATOR);
+    m.file_ind = -1; /* no indicator */
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_INDICATOR);
+    m = mud_ok();
+    m.swap_order = true;
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_NOT_DETERMINISTIC);
+    m = mud_ok();
+    m.no_signature = true;
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_FORMAT);
+    m = mud_ok();
+    m.wrapper_tag = 0x0C; /* the json alternative of the CMW CHOICE */
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_FORMAT);
+    m = mud_ok();
+    m.trailing = true;
+    assert_int_equal(dec_mud(&m), ALTROOT_E_EVIDENCE_FORMAT);
+    /* an empty collection, an indefinite map, a non-minimal DER length, CBOR trailing bytes */
+    assert_int_equal(DEC(0x04, 0x01, 0xa0), ALTROOT_E_EVIDENCE_VERSION);
+    assert_int_equal(DEC(0x04, 0x02, 0xbf, 0xff), ALTROOT_E_EVIDENCE_FORMAT);
+    assert_int_equal(DEC(0x04, 0x81, 0x01, 0xa0), ALTROOT_E_EVIDENCE_FORMAT);
+    assert_int_equal(DEC(0x04, 0x02, 0xa0, 0x00), ALTROOT_E_EVIDENCE_FORMAT);
+    assert_int_equal(DEC(0xa0), ALTROOT_E_EVIDENCE_FORMAT);
+}
+
+/* {6: 0, 8: {3: h'11'*32}, 265: profile, -70001: ["a"], -70002: {1: h'22'*16},
+ * -70003: {"voucher": h'33'*32}}, with one field varied. */
+static void claims_bytes(altroot_bytes *o, uint8_t profile_last, size_t digest_len, bool digests)
+{
+    uint8_t b[32], prof[20];
+    memcpy(prof, EVD_OID_PROFILE, 20);
+    prof[19] = profile_last;
+    assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_MAP, digests ? 6 : 5));
+    assert_ok(altroot_cbor_put_int(o, 6));
+    assert_ok(altroot_cbor_put_int(o, 0));
+    assert_ok(altroot_cbor_put_int(o, 8));
+    assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_MAP, 1));
+    assert_ok(altroot_cbor_put_int(o, 3));
+    memset(b, 0x11, 32);
+    assert_ok(altroot_cbor_put_bstr(o, (altroot_span){b, 32}));
+    assert_ok(altroot_cbor_put_int(o, 265));
+    assert_ok(altroot_cbor_put_bstr(o, (altroot_span){prof, 20}));
+    assert_ok(altroot_cbor_put_int(o, -70001));
+    assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_ARRAY, 1));
+    put_tstr(o, "a");
+    assert_ok(altroot_cbor_put_int(o, -70002));
+    assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_MAP, 1));
+    assert_ok(altroot_cbor_put_int(o, 1));
+    memset(b, 0x22, 16);
+    assert_ok(altroot_cbor_put_bstr(o, (altroot_span){b, 16}));
+    if (!digests)
+        return;
+    assert_ok(altroot_cbor_put_int(o, -70003));
+    assert_ok(altroot_cbor_put_head(o, ALTROOT_CBOR_MAP, 1));
+    put_tstr(o, "voucher");
+    memset(b, 0x33, 32);
+    assert_ok(altroot_cbor_put_bstr(o, (altroot_span){b, digest_len}));
+}
+
+static altroot_err claims_dec(uint8_t profile_last, size_t digest_len, bool digests,
+                              altroot_evidence_root root, altroot_evidence_claims *cl)
+{
+    altroot_bytes o = ALTROOT_BYTES_INIT;
+    claims_bytes(&o, profile_last, digest_len, digests);
+    altroot_err e = altroot_evidence_claims_decode(altroot_bytes_span(&o), root, cl);
+    altroot_bytes_clear(&o);
+    return e;
 }
 
 static void claims_decoder_is_strict(void **state)
 {
     (void)state;
-    uint8_t b[80];
-    size_t n = 0;
-    static const uint8_t head[] = {0xa4, 0x06, 0x00, 0x08, 0xa1, 0x03, 0x58, 0x20};
-    static const uint8_t tail[] = {0x3a, 0x00, 0x01, 0x11, 0x70, 0x81, 0x61, 0x61,
-                                   0x3a, 0x00, 0x01, 0x11, 0x71, 0xa1, 0x01, 0x50};
-    memcpy(b, head, sizeof head);
-    n = sizeof head;
-    memset(b + n, 0x11, 32);
-    n += 32;
-    memcpy(b + n, tail, sizeof tail);
-    n += sizeof tail;
-    memset(b + n, 0x22, 16);
-    n += 16;
     altroot_evidence_claims cl;
-    assert_ok(altroot_evidence_claims_decode((altroot_span){b, n}, ALTROOT_EVIDENCE_FDO, &cl));
+    assert_ok(claims_dec(0x03, 32, true, ALTROOT_EVIDENCE_FDO, &cl));
     assert_int_equal(cl.guid[0], 0x22);
     assert_int_equal(cl.name_count, 1);
+    assert_int_equal(cl.digest_count, 1);
+    assert_int_equal(cl.digests[0].sha256[0], 0x33);
     /* the same claims as a Matter identity: wrong shape */
-    assert_int_not_equal(
-        altroot_evidence_claims_decode((altroot_span){b, n}, ALTROOT_EVIDENCE_MATTER, &cl),
-        ALTROOT_OK);
-    b[0] = 0xa3; /* one claim fewer: the identity is then trailing data */
-    assert_int_not_equal(
-        altroot_evidence_claims_decode((altroot_span){b, n}, ALTROOT_EVIDENCE_FDO, &cl),
-        ALTROOT_OK);
-    b[0] = 0xa4;
-    b[7] = 0x50; /* kid of 16 bytes */
-    assert_int_not_equal(
-        altroot_evidence_claims_decode((altroot_span){b, n}, ALTROOT_EVIDENCE_FDO, &cl),
-        ALTROOT_OK);
+    assert_int_equal(claims_dec(0x03, 32, true, ALTROOT_EVIDENCE_MATTER, &cl),
+                     ALTROOT_E_EVIDENCE_BINDING_FORMAT);
+    assert_int_equal(claims_dec(0x02, 32, true, ALTROOT_EVIDENCE_FDO, &cl),
+                     ALTROOT_E_EVIDENCE_PROFILE);
+    assert_int_equal(claims_dec(0x03, 31, true, ALTROOT_EVIDENCE_FDO, &cl),
+                     ALTROOT_E_EVIDENCE_BINDING_FORMAT);
+    assert_int_equal(claims_dec(0x03, 32, false, ALTROOT_EVIDENCE_FDO, &cl),
+                     ALTROOT_E_EVIDENCE_BINDING_FORMAT);
+}
+
+/* ---- the worked example of docs/evidence.md ---- */
+
+static void write_hex_block(FILE *f, const char *name, altroot_span der)
+{
+    fprintf(f, "<!-- example: %s -->\n```text\n", name);
+    for (size_t i = 0; i < der.len; i++)
+        fprintf(f, "%02x%s", der.ptr[i], i % 32 == 31 || i + 1 == der.len ? "\n" : "");
+    fprintf(f, "```\n");
+}
+
+/* ALTROOT_EVIDENCE_EXAMPLE=FILE writes a fresh example (the leaf of a Matter device with DAC
+ * evidence, its PAA and CD signer) in the form docs/evidence.md holds it. */
+static void write_example(const char *path)
+{
+    altroot_device_creds c = matter_creds(false);
+    altroot_device_cert_params p = params();
+    altroot_certs *chain = NULL;
+    altroot_key *key = NULL;
+    assert_ok(altroot_device_cert_build(&c, &p, &chain, &key));
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    write_hex_block(f, "leaf", altroot_cert_der(altroot_certs_get(chain, 0)));
+    write_hex_block(f, "paa", altroot_cert_der(F.m.paa));
+    write_hex_block(f, "cd-signer", altroot_cert_der(F.m.cd_signer));
+    assert_int_equal(fclose(f), 0);
+    altroot_certs_free(chain);
+    altroot_key_free(key);
+}
+
+/* The hex block after "<!-- example: NAME -->" in `doc`, decoded. */
+static void doc_block(const char *doc, const char *name, altroot_bytes *out)
+{
+    char marker[64];
+    snprintf(marker, sizeof marker, "<!-- example: %s -->\n```text\n", name);
+    const char *start = strstr(doc, marker);
+    if (start == NULL)
+        fail_msg("docs/evidence.md has no example block %s", name);
+    start += strlen(marker);
+    const char *end = strstr(start, "```");
+    assert_non_null(end);
+    char *hex = calloc(1, (size_t)(end - start) + 1);
+    assert_non_null(hex);
+    size_t n = 0;
+    for (const char *q = start; q < end; q++)
+        if (*q != '\n')
+            hex[n++] = *q;
+    assert_ok(altroot_hex_decode(hex, out));
+    free(hex);
+}
+
+/* The certificate docs/evidence.md shows, byte for byte, still decodes and verifies: with its PAA
+ * and CD signer as the only anchors, at its issue time, it is a genuine Matter device
+ * (attested, rule 6), and its evidence has the members the document lists. */
+static void documented_example_verifies(void **state)
+{
+    (void)state;
+    const char *out = getenv("ALTROOT_EVIDENCE_EXAMPLE");
+    if (out != NULL)
+        write_example(out);
+    altroot_bytes doc = ALTROOT_BYTES_INIT, leaf = ALTROOT_BYTES_INIT, paa = ALTROOT_BYTES_INIT,
+                  cds = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_bytes_read_file(&doc, ALTROOT_DOCS_DIR "/evidence.md", 1 << 20));
+    assert_ok(altroot_bytes_append_u8(&doc, 0));
+    doc_block((const char *)doc.ptr, "leaf", &leaf);
+    doc_block((const char *)doc.ptr, "paa", &paa);
+    doc_block((const char *)doc.ptr, "cd-signer", &cds);
+    altroot_trust_options o = {NULL, ""};
+    altroot_trust_store *st = NULL;
+    assert_ok(altroot_trust_store_load(&o, &st));
+    assert_ok(
+        altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_PAA, "doc", altroot_bytes_span(&paa)));
+    assert_ok(
+        altroot_trust_store_add(st, ALTROOT_ANCHOR_MATTER_CD, "doc", altroot_bytes_span(&cds)));
+    altroot_cert *cert = NULL;
+    assert_ok(altroot_cert_from_der(altroot_bytes_span(&leaf), &cert));
+    bool crit = true;
+    altroot_span ev;
+    assert_ok(altroot_cert_extension(cert, ALTROOT_OID_EVIDENCE, &crit, &ev));
+    assert_false(crit);
+    altroot_evidence d;
+    assert_ok(altroot_evidence_decode(ev, &d, NULL, 0));
+    assert_true(d.matter.present && !d.fdo.present && !d.devid.present && !d.mud.present);
+    static const char *const labels[] = {"cd", "dac", "pai", "binding"};
+    assert_int_equal(d.matter.members.count, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_true(
+            altroot_span_equal(d.matter.members.item[i].label,
+                               (altroot_span){(const uint8_t *)labels[i], strlen(labels[i])}));
+    altroot_certs *chain = chain_of(cert, NULL);
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(chain, "device.home.arpa", st, NOW, &v));
+    assert_int_equal(root(&v, "matter")->status, ALTROOT_ROOT_VERIFIED);
+    assert_int_equal(v.decision, ALTROOT_DECISION_ATTESTED);
+    assert_int_equal(v.rule, 6);
+    altroot_verdict_clear(&v);
+    altroot_certs_free(chain);
+    altroot_cert_free(cert);
+    altroot_trust_store_free(st);
+    altroot_bytes *all[] = {&doc, &leaf, &paa, &cds};
+    for (size_t i = 0; i < 4; i++)
+        altroot_bytes_clear(all[i]);
 }
 
 /* ---- primary integration ---- */
@@ -1037,12 +1373,14 @@ int main(void)
         cmocka_unit_test(copied_evidence_fails),
         cmocka_unit_test(forged_cd_truncated_voucher_wrong_mud_signer_fail),
         cmocka_unit_test(identity_mismatch_fails),
+        cmocka_unit_test(members_are_bound_together),
         cmocka_unit_test(every_byte_of_matter_evidence_is_checked),
         cmocka_unit_test(every_byte_of_fdo_evidence_is_checked),
         cmocka_unit_test(every_byte_of_devid_and_mud_evidence_is_checked),
         cmocka_unit_test(oversize_and_malformed_evidence_is_rejected),
         cmocka_unit_test(decoder_is_strict),
         cmocka_unit_test(claims_decoder_is_strict),
+        cmocka_unit_test(documented_example_verifies),
         cmocka_unit_test(matter_primary),
         cmocka_unit_test(devid_primary),
         cmocka_unit_test(fdo_primary),

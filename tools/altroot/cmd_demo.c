@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "demo_devid.h"
 #include "demo_fdo.h"
 #include "demo_matter.h"
@@ -217,7 +218,7 @@ static altroot_err baseline_server(const pki *p, const demo_case *dc, altroot_ti
     if (err == ALTROOT_OK)
         err = altroot_certs_push(chain, leaf);
     if (err == ALTROOT_OK)
-        err = altroot_tls_server_new(chain, key, out);
+        err = demo_serve(chain, key, out);
     altroot_certs_free(chain);
     altroot_cert_free(leaf);
     altroot_key_free(key);
@@ -453,10 +454,30 @@ static int run_all(const pki *p, const demo_dir *d, const cli_common *c, bool ve
     return passed == N ? EXIT_VERIFIED : EXIT_NOT_VERIFIED;
 }
 
+/* --write-certs DIR: every certificate the demo makes, for tests that inspect them: the anchors
+ * of its trust store under DIR/anchors, and each chain it serves (demo_serve). */
+static altroot_err write_certs(const char *dir, const pki *p)
+{
+    char anchors[512];
+    int n = snprintf(anchors, sizeof anchors, "%s/anchors", dir);
+    if (n <= 0 || (size_t)n >= sizeof anchors || !cli_mkdirs(anchors) ||
+        !cli_write_cert(dir, "home-ca.pem", p->home_ca) ||
+        !cli_write_cert(dir, "webpki-demo.pem", p->web_root))
+        return ALTROOT_E_IO;
+    altroot_err err = demo_matter_write_anchors(p->matter, anchors);
+    if (err == ALTROOT_OK)
+        err = demo_fdo_write_anchors(p->fdo, anchors);
+    if (err == ALTROOT_OK)
+        err = demo_devid_write_anchors(p->devid, anchors);
+    demo_set_cert_dir(dir);
+    return err;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     cli_common c = {0};
     bool verbose = false;
+    const char *certs_dir = NULL;
     for (int i = 1; i < argc; i++) {
         int r = cli_common_option(&c, argc, argv, &i);
         if (r < 0)
@@ -465,8 +486,13 @@ int cmd_demo(int argc, char **argv)
             verbose = true;
             continue;
         }
+        if (r == 0 && strcmp(argv[i], "--write-certs") == 0 && i + 1 < argc) {
+            certs_dir = argv[++i];
+            continue;
+        }
         if (r == 0 || c.anchors != NULL || c.webpki != NULL) {
-            fprintf(stderr, "usage: altroot demo [--at TIME] [--json] [--verbose]\n");
+            fprintf(stderr,
+                    "usage: altroot demo [--at TIME] [--json] [--verbose] [--write-certs DIR]\n");
             return strcmp(argv[i], "--help") == 0 ? EXIT_VERIFIED : EXIT_USAGE;
         }
     }
@@ -478,6 +504,8 @@ int cmd_demo(int argc, char **argv)
     altroot_err err = pki_make(&p, c.at);
     if (err == ALTROOT_OK)
         err = write_store(&d, &p, c.at);
+    if (err == ALTROOT_OK && certs_dir != NULL)
+        err = write_certs(certs_dir, &p);
     int rc = err == ALTROOT_OK ? run_all(&p, &d, &c, verbose) : EXIT_USAGE;
     if (err != ALTROOT_OK)
         cli_error("demo", err);

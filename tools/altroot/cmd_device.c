@@ -1,7 +1,7 @@
 /*
  * altroot device cert: a device's TLS certificate and key, as plain PEM any TLS server can serve,
  * built from the credentials the device holds (docs/evidence.md). Secondary integration (the
- * default): a fresh TLS key and a leaf carrying the evidence extension. Primary integration
+ * default): a fresh TLS key and a leaf carrying the evidence in id-pe-cmw. Primary integration
  * (--primary): the Matter NOC chain, the IDevID/LDevID chain, or an FDO owner-issued leaf.
  */
 #include <stddef.h>
@@ -348,7 +348,13 @@ static altroot_err params_of(const device_args *a, loaded *l, altroot_device_cer
     p->not_before = at - 3600;
     p->not_after = at + days * 86400;
     TRY_CLI(parse_time(a->iat, at, &p->iat));
-    TRY_CLI(parse_time(a->exp, 0, &p->exp));
+    /* The bindings expire with the certificate by default, and never after it. */
+    TRY_CLI(parse_time(a->exp, p->not_after, &p->exp));
+    if (p->exp > p->not_after) {
+        fprintf(stderr,
+                "altroot device cert: --exp is after the certificate's notAfter (--days)\n");
+        return ALTROOT_E_USAGE;
+    }
     p->ca_cert = l->ca != NULL ? altroot_certs_get(l->ca, 0) : NULL;
     p->ca_key = l->ca_key;
     if (a->bind_other)

@@ -33,6 +33,27 @@ altroot_device_cert_params demo_device_params(const char *const *name, altroot_t
     return p;
 }
 
+static const char *cert_dir; /* --write-certs: where served chains go, or NULL */
+static unsigned served;
+
+void demo_set_cert_dir(const char *dir)
+{
+    cert_dir = dir;
+}
+
+altroot_err demo_serve(const altroot_certs *chain, const altroot_key *key, altroot_tls_server **out)
+{
+    char name[64];
+    served++;
+    for (size_t i = 0; cert_dir != NULL && i < altroot_certs_count(chain); i++) {
+        snprintf(name, sizeof name, "served-%02u-%zu.pem", served, i);
+        if (!cli_mkdirs(cert_dir) ||
+            !cli_write_cert(cert_dir, name, (altroot_cert *)altroot_certs_get(chain, i)))
+            return ALTROOT_E_IO;
+    }
+    return altroot_tls_server_new(chain, key, out);
+}
+
 altroot_err demo_device_server(const altroot_device_creds *creds,
                                const altroot_device_cert_params *p, altroot_tls_server **out)
 {
@@ -40,7 +61,7 @@ altroot_err demo_device_server(const altroot_device_creds *creds,
     altroot_key *key = NULL;
     altroot_err err = altroot_device_cert_build(creds, p, &chain, &key);
     if (err == ALTROOT_OK)
-        err = altroot_tls_server_new(chain, key, out);
+        err = demo_serve(chain, key, out);
     altroot_certs_free(chain);
     altroot_key_free(key);
     return err;

@@ -89,7 +89,7 @@ static altroot_err enrolled(const demo_devid *d, const char *host, altroot_time 
     if (err == ALTROOT_OK)
         err = altroot_certs_push(chain, ldevid);
     if (err == ALTROOT_OK)
-        err = altroot_tls_server_new(chain, d->pki.dev_key, out);
+        err = demo_serve(chain, d->pki.dev_key, out);
     altroot_certs_free(chain);
     altroot_cert_free(ldevid);
     return err;
@@ -127,7 +127,7 @@ altroot_err demo_devid_server(const demo_devid *d, demo_devid_kind kind, const c
     if (err == ALTROOT_OK)
         err = altroot_certs_push(chain, d->pki.ca);
     if (err == ALTROOT_OK && kind == DEMO_DEVID_PRIMARY)
-        err = altroot_tls_server_new(chain, d->pki.dev_key, out);
+        err = demo_serve(chain, d->pki.dev_key, out);
     else if (err == ALTROOT_OK)
         err = secondary(d, kind, chain, host, at, out);
     altroot_certs_free(chain);

@@ -57,7 +57,7 @@ static altroot_err primary(const demo_fdo *f, const altroot_device_cert_params *
     altroot_key *key = NULL;
     altroot_err err = altroot_device_fdo_owner_cert(f->pki.owner, p, &chain, &key);
     if (err == ALTROOT_OK)
-        err = altroot_tls_server_new(chain, key, out);
+        err = demo_serve(chain, key, out);
     altroot_certs_free(chain);
     altroot_key_free(key);
     return err;

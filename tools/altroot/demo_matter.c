@@ -145,8 +145,7 @@ static altroot_err secondary(const demo_matter *m, const altroot_matter_minted *
     if (kind == DEMO_MATTER_COPIED && err == ALTROOT_OK &&
         (err = altroot_device_cert_build(&creds, &p, &donor, &donor_key)) == ALTROOT_OK) {
         bool crit;
-        err = altroot_cert_extension(altroot_certs_get(donor, 0),
-                                     "2.25.69226542634484640648002627714631563288.1", &crit,
+        err = altroot_cert_extension(altroot_certs_get(donor, 0), ALTROOT_OID_EVIDENCE, &crit,
                                      &p.evidence_override);
     }
     if (err == ALTROOT_OK)
@@ -185,7 +184,7 @@ altroot_err demo_matter_server(const demo_matter *m, demo_matter_kind kind, altr
              (err = secondary(m, u, kind, at, &cd, &chain, &own_key)) == ALTROOT_OK)
         key = own_key;
     if (err == ALTROOT_OK)
-        err = altroot_tls_server_new(chain, key, out);
+        err = demo_serve(chain, key, out);
     altroot_certs_free(chain);
     altroot_key_free(own_key);
     altroot_bytes_clear(&cd);

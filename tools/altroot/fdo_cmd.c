@@ -262,6 +262,10 @@ int mint_fdo(int argc, char **argv)
         k++;
     if (a.fault != NULL && (k == sizeof FAULTS / sizeof FAULTS[0] || a.entries == 0)) {
         fprintf(stderr, "altroot mint fdo: unknown --fault (or --entries 0)\n" MINT_USAGE);
+        fprintf(stderr, "faults:");
+        for (size_t i = 0; i < sizeof FAULTS / sizeof FAULTS[0]; i++)
+            fprintf(stderr, " %s", FAULTS[i].name);
+        fprintf(stderr, "\n");
         return EXIT_USAGE;
     }
     if (a.fault != NULL)

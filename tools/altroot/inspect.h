@@ -25,6 +25,10 @@ inspect_result inspect_brski_voucher(altroot_span data, json_t *obj);
 inspect_result inspect_mud(altroot_span data, json_t *obj);
 inspect_result inspect_fdo_voucher(altroot_span data, json_t *obj);
 
+/* Add "evidence" to the certificate object `c` when `cert` carries id-pe-cmw: the decoded
+ * collection, its members and binding claims (not verified). False when it does not decode. */
+bool inspect_describe_evidence(altroot_cert *cert, json_t *c);
+
 /* Every altroot call whose failure an inspector judges goes through here: out of memory fails
  * the command (E_NOMEM) whatever the inspector then returns. Returns `err`. */
 altroot_err inspect_keep(altroot_err err);

@@ -1,4 +1,4 @@
-/* inspect: X.509 certificates (PEM, possibly several, or one DER). */
+/* inspect: X.509 certificates (PEM, possibly several, or one DER), with the evidence they carry. */
 #include <stdio.h>
 #include <string.h>
 
@@ -53,7 +53,7 @@ static void describe_matter(altroot_cert *cert, json_t *c)
     json_object_set_new(c, "matter", m);
 }
 
-static json_t *describe(altroot_cert *cert)
+static json_t *describe(altroot_cert *cert, bool *ok)
 {
     char buf[1024];
     uint8_t h[32];
@@ -94,6 +94,7 @@ static json_t *describe(altroot_cert *cert)
         inspect_add_error(c, ALTROOT_E_CERT_PARSE, "an extension cannot be decoded");
     }
     describe_matter(cert, c);
+    *ok = inspect_describe_evidence(cert, c) && *ok;
     return c;
 }
 
@@ -112,9 +113,10 @@ inspect_result inspect_x509(altroot_span data, json_t *obj)
         return INSPECT_MALFORMED;
     }
     json_t *arr = json_array();
+    bool ok = true;
     for (size_t i = 0; i < altroot_certs_count(l); i++)
-        json_array_append_new(arr, describe(altroot_certs_get(l, i)));
+        json_array_append_new(arr, describe(altroot_certs_get(l, i), &ok));
     json_object_set_new(obj, "certificates", arr);
     altroot_certs_free(l);
-    return INSPECT_OK;
+    return ok ? INSPECT_OK : INSPECT_MALFORMED;
 }

@@ -7,6 +7,9 @@ packages=(
     libcmocka-dev jq python3 nginx lighttpd lighttpd-mod-openssl
     libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium libnss3-tools xxd
     clang libclang-rt-14-dev clang-format clang-tidy cppcheck
+    # the interop matrix (tests/integration/interop.sh): clients, parsers, servers, browsers
+    curl wget gnutls-bin golang-go default-jdk-headless nodejs libmbedtls-dev python3-cryptography
+    firefox-esr caddy
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -35,7 +35,8 @@ static int parse(const char *file)
     mbedtls_x509_crt_free(&chain);
     /* A positive rc counts certificates that failed to parse. */
     if (rc != 0)
-        return rc > 0 ? (printf("error: %d certificates failed to parse\n", rc), 1) : report("parse", rc);
+        return rc > 0 ? (printf("error: %d certificates failed to parse\n", rc), 1)
+                      : report("parse", rc);
     printf("parsed %d certificates\n", n);
     return 0;
 }

@@ -321,6 +321,32 @@ for k in "${KINDS[@]}"; do
         "$(check mbedTLS "$k" handshake "${T[@]}" bin/mbedtls-client connect 127.0.0.1 "$P" "$R" -)"
 done
 
+# Controls that must fail, so that no client cell passes without checking: the plain leaf
+# against a root that did not issue it.
+P=${NGINX_PORT[plain]} R=d/mfg-root-ca.pem N=127.0.0.1
+mkdir -p wrong-root && cp plain/c0.pem wrong-root/
+nss_db wrong-root >logs/nss-db-wrong-root 2>&1
+refuses() {
+    local stack=$1
+    shift
+    if [ "$(check "$stack" wrong-root handshake "$@")" = no ]; then ok "$stack refuses a chain to another root"; else
+        not_ok "$stack accepted the plain leaf with another root"; fi
+}
+refuses OpenSSL openssl_handshake wrong-root
+refuses curl curl_get wrong-root
+refuses GnuTLS gnutls_handshake wrong-root
+refuses wget wget_get wrong-root
+refuses NSS nss_handshake wrong-root
+refuses Go "${T[@]}" bin/go-client connect "127.0.0.1:$P" "$R" "$N"
+refuses Go-path-only "${T[@]}" bin/go-client connect "127.0.0.1:$P" "$R" -
+refuses Python "${T[@]}" "$PY" "$SRC/client.py" connect 127.0.0.1 "$P" "$R" "$N"
+refuses Python-path-only "${T[@]}" "$PY" "$SRC/client.py" connect 127.0.0.1 "$P" "$R" -
+refuses Java java_handshake wrong-root
+N=- refuses Java-path-only java_handshake wrong-root
+refuses Node.js "${T[@]}" node "$SRC/client.js" connect 127.0.0.1 "$P" "$R" "$N"
+refuses Node.js-path-only "${T[@]}" node "$SRC/client.js" connect 127.0.0.1 "$P" "$R" -
+refuses mbedTLS "${T[@]}" bin/mbedtls-client connect 127.0.0.1 "$P" "$R" -
+
 # ---- browsers: the device's page from nginx in a fresh profile, and a screenshot of it ----
 # painted PNG: the screenshot's centre is the page's colour (an error page is not).
 painted() {
@@ -530,7 +556,9 @@ matrix() {
     echo "chain file, and a TLS handshake with nginx serving it completed with the check in the note"
     echo "(for servers: the certificate loaded / served unchanged with altroot's verdict). \`ok\`"
     echo "passed, \`FAIL\` failed, \`-\` is not a separate check of that stack (its parser is the one"
-    echo "of its handshake)."
+    echo "of its handshake). Each client also refuses the control presented with a root that did"
+    echo "not issue it (with the name, and without it where a client verifies a path alone), so no"
+    echo "client cell passes unchecked."
     echo
     row="| stack | version |"
     for kind in "${KINDS[@]}"; do row+=" $kind |"; done

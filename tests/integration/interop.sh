@@ -63,7 +63,7 @@ device() {
         { not_ok "device cert $kind: $(tail -1 "logs/device-$kind")"; finish; exit 1; }
 }
 secondary() { device "$@" --ca-cert ca.pem --ca-key ca.key; }
-# The control names 127.0.0.1 in its CN too, as device leaves do (mbedTLS 2.28 matches CN only).
+# The control names 127.0.0.1 in its CN too, as device leaves do.
 mkdir -p plain && issue 127.0.0.1 "IP:127.0.0.1" "$START" "$END" &&
     mv 127.0.0.1.pem plain/cert.pem && mv 127.0.0.1.key plain/key.pem || { not_ok "plain control certificate"; finish; exit 1; }
 secondary matter-dac "${MATTER[@]}"

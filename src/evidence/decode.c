@@ -32,8 +32,10 @@ static altroot_err as_format(dec *d, altroot_err code, const char *where)
         return ALTROOT_OK;
     if (d->detail != NULL && d->len > 0)
         snprintf(d->detail, d->len, "%s: %s", where, altroot_error_name(code));
+    if (code == ALTROOT_E_NOMEM)
+        return ALTROOT_E_NOMEM;
     bool ours = code >= ALTROOT_E_EVIDENCE_FORMAT && code <= ALTROOT_E_EVIDENCE_PROFILE;
-    return ours || code == ALTROOT_E_NOMEM ? code : ALTROOT_E_EVIDENCE_FORMAT;
+    return ours ? code : ALTROOT_E_EVIDENCE_FORMAT;
 }
 
 altroot_err evd_map_open(const altroot_cbor_item *item, evd_map *m)
@@ -109,10 +111,10 @@ static altroot_err chain(const altroot_cbor_item *item, const evd_spec *s, altro
     ENSURE(item->major == ALTROOT_CBOR_MAP && item->arg >= 1 &&
                item->arg <= ALTROOT_EVIDENCE_MAX_CHAIN,
            ALTROOT_E_EVIDENCE_FORMAT);
-    evd_map map;
+    evd_map map = {0};
     TRY(evd_map_open(item, &map));
     for (size_t i = 0; i < (size_t)item->arg; i++) {
-        altroot_cbor_item val;
+        altroot_cbor_item val = {0};
         int64_t key = -1;
         bool done = false;
         TRY(evd_map_next(&map, &key, &val, &done));
@@ -223,10 +225,10 @@ static altroot_err parse_root(dec *d, altroot_evidence_root root, const altroot_
     bool *present = NULL;
     root_slot(out, root, &base, &ms, &present);
     *present = true;
-    evd_map m;
+    evd_map m = {0};
     TRY(as_format(d, evd_map_open(item, &m), r->label));
     for (;;) {
-        altroot_cbor_item key, val;
+        altroot_cbor_item key = {0}, val = {0};
         altroot_span label;
         bool done = false;
         TRY(as_format(d, evd_map_next_item(&m, &key, &val, &done), r->label));
@@ -259,10 +261,10 @@ static bool key_is(const altroot_cbor_item *key, const char *s)
  * octets). Anything else is another kind of collection: not ours to read. */
 static altroot_err collection_type(dec *d, const altroot_cbor_item *top)
 {
-    evd_map m;
+    evd_map m = {0};
     TRY(as_format(d, evd_map_open(top, &m), "collection"));
     for (;;) {
-        altroot_cbor_item key, val, oid;
+        altroot_cbor_item key = {0}, val = {0}, oid = {0};
         altroot_span bytes;
         bool done = false;
         TRY(as_format(d, evd_map_next_item(&m, &key, &val, &done), "collection"));
@@ -282,14 +284,14 @@ static altroot_err collection_type(dec *d, const altroot_cbor_item *top)
 /* cbor-collection = { "__cmwc_t" => oid, + root-label => root collection } */
 static altroot_err parse_collection(dec *d, altroot_span cbor, altroot_evidence *out)
 {
-    altroot_cbor_item top;
-    evd_map m;
+    altroot_cbor_item top = {0};
+    evd_map m = {0};
     size_t roots = 0;
     TRY(as_format(d, altroot_cbor_decode(cbor, &top), "collection"));
     TRY(collection_type(d, &top));
     TRY(as_format(d, evd_map_open(&top, &m), "collection"));
     for (;;) {
-        altroot_cbor_item key, val;
+        altroot_cbor_item key = {0}, val = {0};
         altroot_span label;
         bool done = false;
         TRY(as_format(d, evd_map_next_item(&m, &key, &val, &done), "collection"));
@@ -336,7 +338,7 @@ altroot_err altroot_evidence_decode(altroot_span value, altroot_evidence *out, c
     /* docs/evidence.md: "the whole extnValue MUST NOT exceed 16 KiB" */
     if (value.len > ALTROOT_EVIDENCE_MAX)
         return fail(&d, ALTROOT_E_EVIDENCE_TOO_LARGE, "evidence");
-    altroot_span cbor;
+    altroot_span cbor = {0};
     TRY(unwrap(&d, value, &cbor));
     altroot_evidence e;
     memset(&e, 0, sizeof e);

@@ -137,9 +137,7 @@ static void walk_der(walk *w, const uint8_t *p, size_t n, int depth)
         const uint8_t *c = p + h;
         if (tag == 0x06)
             check_oid(w, c, l);
-        else if (tag & 0x20)
-            walk_der(w, c, l, depth + 1);
-        else if (tag == 0x04 && is_der(c, l, 0))
+        else if ((tag & 0x20) || (tag == 0x04 && is_der(c, l, 0)))
             walk_der(w, c, l, depth + 1);
         else if (tag == 0x03 && l > 1 && c[0] == 0 && is_der(c + 1, l - 1, 0))
             walk_der(w, c + 1, l - 1, depth + 1);

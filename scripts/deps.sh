@@ -8,6 +8,9 @@ packages=(
     libwebkit2gtk-4.1-dev glib-networking xvfb xauth imagemagick chromium libnss3-tools xxd
     fonts-dejavu-core curl gnutls-bin
     clang libclang-rt-14-dev clang-format clang-tidy cppcheck
+    # the interop matrix (tests/integration/interop.sh): clients, parsers, servers, browsers
+    curl wget gnutls-bin golang-go default-jdk-headless nodejs libmbedtls-dev python3-cryptography
+    firefox-esr caddy
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,6 @@
 # The interop matrix (interop.sh): the certificates of every root read by every mainstream TLS
 # stack and served by nginx, lighttpd and Caddy, on loopback. It rewrites docs/interop.md; its
-# screenshots, logs and results stay in build/tests/interop/. The mbedTLS client is built here
+# screenshots, logs and results stay in build/tests/interop-matrix/. The mbedTLS client is built here
 # (libmbedtls-dev, scripts/deps.sh); without it the test fails on that stack.
 find_path(ALTROOT_MBEDTLS_INCLUDE mbedtls/ssl.h)
 find_library(ALTROOT_MBEDTLS mbedtls)

@@ -13,8 +13,9 @@ ALTROOT=$1
 DOC=${2:-}
 MBEDTLS_CLIENT=${3:-}
 BROWSER=$(dirname "$ALTROOT")/altroot-browser
+PROBE=$(dirname "$ALTROOT")/tests/interop/webkit_probe # WebKitGTK's own TLS (tests/interop)
 SRC=$(cd "$(dirname "$0")/../interop" && pwd)
-OUT=$(pwd)/interop # screenshots, logs and results, kept for a look after the run
+OUT=$(pwd)/interop-matrix # screenshots, logs and results, kept for a look after the run
 # GTK and WebKit keep process-lifetime allocations that LeakSanitizer reports (browser.sh): off
 # for the browser process only.
 BROWSER_ASAN="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
@@ -26,6 +27,7 @@ for tool in "${TOOLS[@]}"; do
     command -v "$tool" >/dev/null || { not_ok "required tool $tool is missing (scripts/deps.sh)"; finish; exit 1; }
 done
 [ -x "$BROWSER" ] || { not_ok "altroot-browser not built at $BROWSER"; finish; exit 1; }
+[ -x "$PROBE" ] || { not_ok "webkit_probe not built at $PROBE"; finish; exit 1; }
 rm -rf "$OUT" && mkdir -p "$OUT" || exit 1
 cd "$WORK" || exit 1
 chmod 755 "$WORK" # nginx and lighttpd workers read the page as an unprivileged user
@@ -421,7 +423,24 @@ firefox_load() {
         --window-size=800,600 --screenshot "$OUT/firefox-$1.png" "https://127.0.0.1:$P/index.html" &&
         painted "$OUT/firefox-$1.png"
 }
-# WebKitGTK through altroot-browser: altroot decides with the minted anchors plus the local CA (a
+# WebKitGTK itself (glib-networking, GnuTLS), with no altroot in the way: webkit_probe loads the
+# page, checks that the certificate WebKit's TLS-errors signal carries is this leaf (so GnuTLS
+# parsed it), allows exactly that certificate for the host, and reports a page committed over TLS
+# with it. Its line says both answers; webkit_cell turns it into the two cells.
+webkit_probe_load() {
+    openssl x509 -in "$1/c0.pem" -outform DER -out "$1/c0.der" || return 1
+    ASAN_OPTIONS=$BROWSER_ASAN "${T[@]}" "$PROBE" "https://127.0.0.1:$P/index.html" \
+        --expect-der "$1/c0.der" --timeout 30 | tee "$1/webkit-probe.txt"
+    grep -qx 'parsed=yes handshake=yes' "$1/webkit-probe.txt"
+}
+webkit_cell() {
+    local handshake parsed=no
+    handshake=$(DISPLAY=:$XDISPLAY check WebKitGTK "$1" handshake webkit_probe_load "$1")
+    grep -q '^parsed=yes' "$1/webkit-probe.txt" 2>/dev/null && parsed=yes
+    [ "$parsed" = yes ] || cp "logs/WebKitGTK-$1-handshake" "logs/WebKitGTK-$1-parsed"
+    cell WebKitGTK "$1" "$parsed" "$handshake"
+}
+# altroot-browser (WebKitGTK behind its own proxy): altroot decides with the minted anchors plus the local CA (a
 # copy per kind, since --headless-pin writes the pin of an attested device into it).
 declare -A WEBKIT_PAGE=([noc-chain]=blocked [ldevid-chain]=blocked)
 webkit_load() {
@@ -431,9 +450,9 @@ webkit_load() {
     ASAN_OPTIONS=$BROWSER_ASAN "${T[@]}" "$BROWSER" --headless-check "https://127.0.0.1:$P/index.html" --headless-pin \
         --screenshot "$OUT/webkit-$1.png" --report "$1/webkit.json" --anchors "$anchors" \
         --webpki none --timeout 30
-    jq -c '{decision, rule, browser: .browser | {page, own_connection, engine_tls_error, webkit_tls_errors}}' "$1/webkit.json"
-    json_true "$1/webkit.json" '(.browser.own_connection|not) and .browser.page==$page' --arg page "$page" ||
-        { echo "expected WebKit to open the '$page' page over its own TLS"; return 1; }
+    jq -c '{decision, rule, browser: .browser | {page, relayed}}' "$1/webkit.json"
+    json_true "$1/webkit.json" '.browser.page==$page and (.browser.relayed == ($page == "site"))' \
+        --arg page "$page" || { echo "expected altroot-browser to show the '$page' page"; return 1; }
     [ "$page" != site ] || painted "$OUT/webkit-$1.png"
 }
 # One virtual display for every WebKitGTK check: the first display number with no X lock.
@@ -445,7 +464,8 @@ for k in "${KINDS[@]}"; do
     P=${NGINX_PORT[$k]} R=${ROOT[$k]} N=${NAME[$k]}
     cell Chromium "$k" - "$(check Chromium "$k" handshake chromium_load "$k")"
     cell "Firefox ESR" "$k" - "$(check "Firefox ESR" "$k" handshake firefox_load "$k")"
-    cell WebKitGTK "$k" - "$(DISPLAY=:$XDISPLAY check WebKitGTK "$k" handshake webkit_load "$k")"
+    webkit_cell "$k"
+    cell altroot-browser "$k" - "$(DISPLAY=:$XDISPLAY check altroot-browser "$k" handshake webkit_load "$k")"
 done
 
 # ---- servers: the certificate loaded, the chain served byte for byte, altroot's verdict ----
@@ -496,12 +516,13 @@ declare -A VERSION=(
     [Chromium]=$(chromium --version 2>/dev/null | awk '{print $2}')
     ["Firefox ESR"]=$(firefox-esr --version | awk '{print $3}')
     [WebKitGTK]="$(pkgver libwebkit2gtk-4.1-0) (GnuTLS $(pkgver libgnutls30))"
+    [altroot-browser]="WebKitGTK $(pkgver libwebkit2gtk-4.1-0) behind its proxy"
     [nginx]=$(nginx -v 2>&1 | sed 's/.*\///')
     [lighttpd]=$(lighttpd -v | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p')
     [Caddy]=$(caddy version | awk '{print $1}')
 )
 STACKS=(OpenSSL curl GnuTLS wget NSS Go Python Java Node.js mbedTLS Chromium "Firefox ESR" WebKitGTK
-    nginx lighttpd Caddy)
+    altroot-browser nginx lighttpd Caddy)
 declare -A NOTE=(
     [OpenSSL]='`x509 -text` of each certificate; `s_client -verify_return_error -CAfile` root, `-verify_ip` 127.0.0.1'
     [curl]='page fetched, `--cacert` root and the name; primary chains: `-k` and `--pinnedpubkey` of the leaf'
@@ -515,7 +536,8 @@ declare -A NOTE=(
     [mbedTLS]='`x509_crt_parse_file`; `ssl_handshake` with the root, the path only (2.28 does not match IP addresses)'
     [Chromium]='headless, the root in a fresh NSS database, screenshot shows the page; primary chains: refused for the name alone, then the leaf allowed by its SPKI hash'
     ["Firefox ESR"]='headless, the root in a fresh profile, screenshot shows the page; primary chains: an exception for the leaf (`cert_override.txt`), no path check'
-    [WebKitGTK]='`altroot-browser --headless-check --headless-pin`: WebKit TLS with altroot deciding (minted anchors + the local CA); the page opens except where altroot refuses (noc-chain, ldevid-chain: blocked page)'
+    [WebKitGTK]='`tests/interop/webkit_probe`: WebKit'"'"'s own TLS (GnuTLS) reads the leaf (the certificate of its TLS-errors signal is this leaf), then, with exactly that certificate allowed for the host, commits the page over TLS with it; no path check'
+    [altroot-browser]='`altroot-browser --headless-check --headless-pin`: its proxy judges the device (minted anchors + the local CA) and relays only a trusted connection; the page opens except where altroot refuses (noc-chain, ldevid-chain: blocked page)'
     [nginx]='loaded (listening); the chain file served byte for byte; `altroot connect` gives the expected decision'
     [lighttpd]='as nginx (`ssl.pemfile` + `ssl.privkey`)'
     [Caddy]='as nginx (`tls CERT KEY`, `auto_https off`, one process per certificate)'

@@ -39,11 +39,24 @@ static altroot_err split(const altroot_device_cert_params *p, split_names *s)
     return ALTROOT_OK;
 }
 
+/* The subject's CN is the first DNS name. A verifier checks a CN that looks like a host name
+ * against its issuer's DNS name constraints (OpenSSL, GnuTLS), so an address there would put a
+ * leaf of a CA limited to home.arpa outside its subtree. With addresses only, a leaf under a CA
+ * has an empty subject (its SAN is then critical, RFC 5280 4.2.1.6); a self-signed one keeps the
+ * first address, since its issuer name, equal to its subject, must not be empty. */
+static const char *leaf_common_name(const altroot_device_cert_params *p, const split_names *s,
+                                    bool self_signed)
+{
+    if (s->dns_count > 0)
+        return s->dns[0];
+    return self_signed ? p->names[0] : NULL;
+}
+
 static altroot_cert_template leaf_template(const altroot_device_cert_params *p,
-                                           const split_names *s, bool server_auth)
+                                           const split_names *s, bool server_auth, bool self_signed)
 {
     return (altroot_cert_template){
-        .common_name = p->names[0],
+        .common_name = leaf_common_name(p, s, self_signed),
         .dns_names = s->dns,
         .dns_count = s->dns_count,
         .ip_addrs = s->ip,
@@ -99,7 +112,7 @@ altroot_err altroot_device_cert_build(const altroot_device_creds *creds,
         err = altroot_key_generate(ALTROOT_KEY_EC_P256, &k);
     if (err == ALTROOT_OK)
         err = evidence_ext(creds, p, k, &ev, &ext);
-    altroot_cert_template t = leaf_template(p, &s, true);
+    altroot_cert_template t = leaf_template(p, &s, true, p->ca_cert == NULL);
     altroot_span exts[1] = {altroot_bytes_span(&ext)};
     if (err == ALTROOT_OK)
         err = altroot_cert_issue_ext(&t, exts, 1, k, p->ca_cert, p->ca_key, &leaf);
@@ -140,7 +153,7 @@ altroot_err altroot_device_fdo_owner_cert(const altroot_key *owner_key,
         err = altroot_key_generate(ALTROOT_KEY_EC_P256, &k);
     if (err == ALTROOT_OK)
         err = altroot_cert_issue(&ot, owner_key, NULL, NULL, &owner);
-    altroot_cert_template t = leaf_template(p, &s, true);
+    altroot_cert_template t = leaf_template(p, &s, true, false);
     if (err == ALTROOT_OK)
         err = altroot_cert_issue(&t, k, owner, owner_key, &leaf);
     if (err == ALTROOT_OK)

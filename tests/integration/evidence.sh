@@ -17,7 +17,7 @@ device() { "$DEVICE_TOOL" device cert "$@" >/dev/null; }
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
     -days 30 -subj "/CN=Home CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -addext "nameConstraints=critical,permitted;IP:127.0.0.0/255.0.0.0" 2>/dev/null
+    -addext "nameConstraints=critical,permitted;DNS:home.arpa,permitted;IP:127.0.0.0/255.0.0.0" 2>/dev/null
 sleep 1
 AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 "$ALTROOT" mint matter --out m --at "$AT" >/dev/null
@@ -86,6 +86,14 @@ device --out s-ca --names 127.0.0.1 --ca-cert ca.pem --ca-key ca.key "${MATTER[@
 connect_to "matter secondary under a local CA: trusted" s-ca 0 \
     ".decision==\"trusted\" and .rule==3 and .certificate_class.class==5 and $(root_is matter secondary verified)"
 rm -r anchors/local-ca
+# The CA is limited to home.arpa, localhost and loopback addresses: a leaf naming only an address
+# must not carry it as a CN, which OpenSSL and GnuTLS check as a DNS name against the constraints.
+if openssl verify -CAfile ca.pem s-ca/cert.pem >"$WORK/out" 2>&1; then
+    ok "an address-only leaf under a name-constrained CA verifies with openssl"
+else not_ok "openssl verify of an address-only leaf: $(tr '\n' ' ' <"$WORK/out")"; fi
+if certtool --verify --load-ca-certificate ca.pem --infile s-ca/cert.pem >"$WORK/out" 2>&1; then
+    ok "an address-only leaf under a name-constrained CA verifies with GnuTLS"
+else not_ok "certtool --verify of an address-only leaf: $(tail -3 "$WORK/out" | tr '\n' ' ')"; fi
 
 # ---- altroot inspect reads the evidence (docs/report-json.md) ----
 expect_exit "inspect: a certificate with Matter evidence" 0 -- "$ALTROOT" inspect --json s-matter/cert.pem

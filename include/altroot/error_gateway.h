@@ -1,0 +1,17 @@
+/* Gateway (local CA and ACME server) error codes: 1100-1149. Part of ALTROOT_ERROR_LIST
+ * (error.h); append only. */
+#ifndef ALTROOT_ERROR_GATEWAY_H
+#define ALTROOT_ERROR_GATEWAY_H
+
+/* X(NAME, value, "one-line message") */
+#define ALTROOT_ERRORS_GATEWAY(X)                                                                  \
+    X(E_GATEWAY_DIR, 1100, "gateway directory must be new or empty, and private (0700)")           \
+    X(E_GATEWAY_DB, 1101, "gateway database cannot be opened, read or written")                    \
+    X(E_GATEWAY_SCHEMA, 1102, "gateway database holds an unknown schema version")                  \
+    X(E_GATEWAY_ZONE, 1103, "zone is not a DNS name of at least two labels")                       \
+    X(E_GATEWAY_CIDR, 1104, "IP range is not ADDRESS/PREFIX")                                      \
+    X(E_GATEWAY_NOT_INITIALISED, 1105, "directory holds no gateway (run altroot gateway init)")    \
+    X(E_GATEWAY_OUTSIDE_ZONE, 1106, "name is not inside the gateway's zone")                       \
+    X(E_GATEWAY_NAME_RESERVED, 1107, "name is reserved (the zone itself or localhost)")
+
+#endif

@@ -1,0 +1,2 @@
+altroot_unit_test(gateway test_gateway.c)
+target_link_libraries(test_gateway PRIVATE altroot_gateway)

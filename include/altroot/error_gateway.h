@@ -12,6 +12,14 @@
     X(E_GATEWAY_CIDR, 1104, "IP range is not ADDRESS/PREFIX")                                      \
     X(E_GATEWAY_NOT_INITIALISED, 1105, "directory holds no gateway (run altroot gateway init)")    \
     X(E_GATEWAY_OUTSIDE_ZONE, 1106, "name is not inside the gateway's zone")                       \
-    X(E_GATEWAY_NAME_RESERVED, 1107, "name is reserved (the zone itself or localhost)")
+    X(E_GATEWAY_NAME_RESERVED, 1107, "name is reserved (the zone itself or localhost)")            \
+    X(E_GATEWAY_JWS_MALFORMED, 1108,                                                               \
+      "request is not a flattened JWS with a valid protected header")                              \
+    X(E_GATEWAY_JWS_ALG, 1109, "JWS algorithm is not ES256, ES384 or RS256")                       \
+    X(E_GATEWAY_JWS_KEY, 1110, "JWS key does not fit its algorithm, is too weak or is private")    \
+    X(E_GATEWAY_JWS_SIGNATURE, 1111, "JWS signature does not verify")                              \
+    X(E_GATEWAY_JWS_URL, 1112, "JWS url is not the URL of the request")                            \
+    X(E_GATEWAY_EAB_REQUIRED, 1113, "an external account binding is required")                     \
+    X(E_GATEWAY_EAB_INVALID, 1114, "external account binding does not verify with an allowed key")
 
 #endif

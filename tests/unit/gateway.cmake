@@ -1,2 +1,4 @@
 altroot_unit_test(gateway test_gateway.c)
 target_link_libraries(test_gateway PRIVATE altroot_gateway)
+altroot_unit_test(gateway_jws test_gateway_jws.c)
+target_link_libraries(test_gateway_jws PRIVATE altroot_gateway)

@@ -1,0 +1,5 @@
+altroot_fuzz_target(acme_jws acme_jws.c)
+target_link_libraries(replay_acme_jws PRIVATE altroot_gateway)
+if(ALTROOT_FUZZ)
+    target_link_libraries(fuzz_acme_jws PRIVATE altroot_gateway)
+endif()

@@ -21,8 +21,10 @@ static altroot_err new_key(altroot_gw_eab *e)
     return err;
 }
 
-static altroot_err settings(altroot_gw_db *db, char zone[ALTROOT_GW_NAME_MAX], bool *allow_local)
+altroot_err altroot_gw_db_settings(altroot_gw_db *db, char zone[ALTROOT_GW_NAME_MAX],
+                                   bool *allow_local)
 {
+    ENSURE(db != NULL && zone != NULL && allow_local != NULL, ALTROOT_E_INTERNAL);
     char local[8];
     altroot_err err = altroot_gw_db_meta_get(db, "zone", zone, ALTROOT_GW_NAME_MAX);
     if (err == ALTROOT_OK)
@@ -46,7 +48,7 @@ altroot_err altroot_gw_allow(const char *dir, const char *name, altroot_time now
     char zone[ALTROOT_GW_NAME_MAX];
     bool allow_local = false;
     altroot_err err = ALTROOT_OK;
-    TRY_GOTO(settings(db, zone, &allow_local));
+    TRY_GOTO(altroot_gw_db_settings(db, zone, &allow_local));
     TRY_GOTO(altroot_gw_name_in_zone(zone, allow_local, name, e.name));
     TRY_GOTO(new_key(&e));
     e.created = now;

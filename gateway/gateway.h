@@ -74,6 +74,12 @@ ALTROOT_MUST_CHECK altroot_err altroot_gw_db_meta_set(altroot_gw_db *db, const c
 ALTROOT_MUST_CHECK altroot_err altroot_gw_db_meta_get(altroot_gw_db *db, const char *key, char *out,
                                                       size_t len);
 
+/* The zone and whether .local is permitted, as init stored them. E_GATEWAY_NOT_INITIALISED
+ * when init never completed. */
+ALTROOT_MUST_CHECK altroot_err altroot_gw_db_settings(altroot_gw_db *db,
+                                                      char zone[ALTROOT_GW_NAME_MAX],
+                                                      bool *allow_local);
+
 /* An external account binding key (RFC 8555 7.3.4) that lets one account in for `name`. */
 typedef struct altroot_gw_eab {
     char kid[64];     /* base64url of 16 random bytes */

@@ -20,6 +20,12 @@ altroot_gw_problem altroot_gw_problem_of(altroot_err err)
         return (altroot_gw_problem){"unauthorized", 401};
     case ALTROOT_E_GATEWAY_EAB_REQUIRED:
         return (altroot_gw_problem){"externalAccountRequired", 400};
+    case ALTROOT_E_GATEWAY_CSR_MALFORMED:
+    case ALTROOT_E_GATEWAY_CSR_SIGNATURE:
+    case ALTROOT_E_GATEWAY_CSR_KEY:
+    case ALTROOT_E_GATEWAY_CSR_NAMES:
+    case ALTROOT_E_GATEWAY_CSR_EXTENSION:
+        return (altroot_gw_problem){"badCSR", 400};
     case ALTROOT_E_GATEWAY_OUTSIDE_ZONE:
     case ALTROOT_E_GATEWAY_NAME_RESERVED:
         return (altroot_gw_problem){"rejectedIdentifier", 400};

@@ -20,6 +20,12 @@
     X(E_GATEWAY_JWS_SIGNATURE, 1111, "JWS signature does not verify")                              \
     X(E_GATEWAY_JWS_URL, 1112, "JWS url is not the URL of the request")                            \
     X(E_GATEWAY_EAB_REQUIRED, 1113, "an external account binding is required")                     \
-    X(E_GATEWAY_EAB_INVALID, 1114, "external account binding does not verify with an allowed key")
+    X(E_GATEWAY_EAB_INVALID, 1114, "external account binding does not verify with an allowed key") \
+    X(E_GATEWAY_CSR_MALFORMED, 1115, "CSR is not one DER or PEM PKCS#10 request")                  \
+    X(E_GATEWAY_CSR_SIGNATURE, 1116, "CSR signature does not verify with its own key")             \
+    X(E_GATEWAY_CSR_KEY, 1117, "CSR key is not EC P-256/P-384 or RSA 2048-8192, or is the CA's")   \
+    X(E_GATEWAY_CSR_NAMES, 1118, "CSR names are not exactly the requested names in the zone")      \
+    X(E_GATEWAY_CSR_EXTENSION, 1119, "CSR requests an extension the gateway does not accept")      \
+    X(E_GATEWAY_LIFETIME, 1120, "certificate lifetime must be 1 to 90 days")
 
 #endif

@@ -1,3 +1,4 @@
 # altroot gateway (docs/gateway.md): the name-constrained CA checked with stock openssl and
-# certutil.
+# certutil, and device leaves checked with stock openssl s_client.
 altroot_integration_test(gateway_init gateway_init.sh)
+altroot_integration_test(gateway_issue gateway_issue.sh)

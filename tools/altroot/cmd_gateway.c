@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cmd_gateway.h"
 #include "gateway.h"
+#include "issue.h"
 
 static void usage(FILE *out)
 {
@@ -152,8 +153,92 @@ static int gateway_allow(int argc, char **argv)
     return EXIT_VERIFIED;
 }
 
+typedef struct issue_args {
+    const char *dir, *csr, *names, *out;
+    int days;
+} issue_args;
+
+static bool parse_issue(int argc, char **argv, issue_args *a)
+{
+    a->days = ALTROOT_GW_DAYS_DEFAULT;
+    for (int i = 1; i < argc; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (v != NULL && strcmp(argv[i], "--dir") == 0)
+            a->dir = v;
+        else if (v != NULL && strcmp(argv[i], "--csr") == 0)
+            a->csr = v;
+        else if (v != NULL && strcmp(argv[i], "--names") == 0)
+            a->names = v;
+        else if (v != NULL && strcmp(argv[i], "--out") == 0)
+            a->out = v;
+        else if (v != NULL && strcmp(argv[i], "--days") == 0)
+            a->days = (int)strtol(v, &end, 10);
+        else
+            return false;
+        if (end != NULL && (*end != '\0' || end == v))
+            return false;
+        i++;
+    }
+    return a->dir != NULL && a->csr != NULL && a->names != NULL && a->out != NULL;
+}
+
+/* The comma-separated names, each checked against the gateway's zone. */
+static altroot_err names_of(const char *dir, const char *list, altroot_gw_names *names)
+{
+    altroot_gw_db *db = NULL;
+    altroot_err open_err = altroot_gw_db_open(dir, &db);
+    if (open_err != ALTROOT_OK)
+        return open_err;
+    char zone[ALTROOT_GW_NAME_MAX];
+    bool allow_local = false;
+    altroot_err err = altroot_gw_db_settings(db, zone, &allow_local);
+    altroot_gw_db_close(db);
+    char one[ALTROOT_GW_NAME_MAX];
+    for (const char *p = list; err == ALTROOT_OK && *p != '\0';) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof one)
+            return ALTROOT_E_GATEWAY_CSR_NAMES;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        err = altroot_gw_names_add(names, zone, allow_local, one);
+        p += n + (p[n] == ',' ? 1 : 0);
+    }
+    return err == ALTROOT_OK && names->count == 0 ? ALTROOT_E_GATEWAY_CSR_NAMES : err;
+}
+
+static int gateway_issue(int argc, char **argv)
+{
+    issue_args a = {0};
+    if (!parse_issue(argc, argv, &a)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    altroot_gw_names names = {.count = 0};
+    altroot_bytes csr = ALTROOT_BYTES_INIT, chain = ALTROOT_BYTES_INIT;
+    altroot_err err = names_of(a.dir, a.names, &names);
+    const char *what = a.names;
+    if (err == ALTROOT_OK) {
+        what = a.csr;
+        err = altroot_bytes_read_file(&csr, a.csr, ALTROOT_CSR_MAX);
+    }
+    if (err == ALTROOT_OK)
+        err = altroot_gw_issue(a.dir, altroot_bytes_span(&csr), &names, a.days, altroot_time_now(),
+                               &chain);
+    /* cli_write joins DIR "/" NAME: "" keeps an absolute path absolute, "." a relative one. */
+    const char *base = a.out[0] == '/' ? "" : ".";
+    bool ok = err == ALTROOT_OK && cli_write(base, a.out, chain.ptr, chain.len, false);
+    if (err != ALTROOT_OK)
+        cli_error(what, err);
+    altroot_bytes_clear(&csr);
+    altroot_bytes_clear(&chain);
+    return ok ? EXIT_VERIFIED : EXIT_USAGE;
+}
+
 int cmd_gateway(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "issue") == 0)
+        return gateway_issue(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "init") == 0)
         return gateway_init(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "allow") == 0)

@@ -26,6 +26,7 @@
     X(E_GATEWAY_CSR_KEY, 1117, "CSR key is not EC P-256/P-384 or RSA 2048-8192, or is the CA's")   \
     X(E_GATEWAY_CSR_NAMES, 1118, "CSR names are not exactly the requested names in the zone")      \
     X(E_GATEWAY_CSR_EXTENSION, 1119, "CSR requests an extension the gateway does not accept")      \
-    X(E_GATEWAY_LIFETIME, 1120, "certificate lifetime must be 1 to 90 days")
+    X(E_GATEWAY_LIFETIME, 1120, "certificate lifetime must be 1 to 90 days")                       \
+    X(E_GATEWAY_BAD_NONCE, 1121, "nonce was not issued by this gateway or is used already")
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gateway.h"
+#include "nonce.h"
 #include "testutil.h"
 
 static void zones(void **state)
@@ -195,6 +196,39 @@ static void database_refuses_open_dir_and_other_schema(void **state)
     assert_null(db);
 }
 
+static void nonces(void **state)
+{
+    (void)state;
+    altroot_gw_nonces *n = NULL;
+    assert_ok(altroot_gw_nonces_new(3, &n));
+    char a[ALTROOT_GW_NONCE_LEN + 1], b[ALTROOT_GW_NONCE_LEN + 1];
+    assert_ok(altroot_gw_nonce_issue(n, a));
+    assert_ok(altroot_gw_nonce_issue(n, b));
+    assert_int_equal(strlen(a), ALTROOT_GW_NONCE_LEN);
+    assert_string_not_equal(a, b);
+    for (size_t i = 0; i < ALTROOT_GW_NONCE_LEN; i++)
+        assert_non_null(
+            strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", a[i]));
+    /* Once, and only once; never one this store did not issue. */
+    assert_ok(altroot_gw_nonce_use(n, a));
+    assert_int_equal(altroot_gw_nonce_use(n, a), ALTROOT_E_GATEWAY_BAD_NONCE);
+    char forged[ALTROOT_GW_NONCE_LEN + 1];
+    memcpy(forged, b, sizeof forged);
+    forged[0] = forged[0] == 'A' ? 'B' : 'A';
+    assert_int_equal(altroot_gw_nonce_use(n, forged), ALTROOT_E_GATEWAY_BAD_NONCE);
+    assert_int_equal(altroot_gw_nonce_use(n, ""), ALTROOT_E_GATEWAY_BAD_NONCE);
+    assert_ok(altroot_gw_nonce_use(n, b));
+    /* Past the capacity the oldest is forgotten. */
+    char c[4][ALTROOT_GW_NONCE_LEN + 1];
+    for (size_t i = 0; i < 4; i++)
+        assert_ok(altroot_gw_nonce_issue(n, c[i]));
+    assert_int_equal(altroot_gw_nonce_use(n, c[0]), ALTROOT_E_GATEWAY_BAD_NONCE);
+    for (size_t i = 1; i < 4; i++)
+        assert_ok(altroot_gw_nonce_use(n, c[i]));
+    altroot_gw_nonces_free(n);
+    assert_int_equal(altroot_gw_nonces_new(0, &n), ALTROOT_E_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +236,7 @@ int main(void)
         cmocka_unit_test(cidrs),
         cmocka_unit_test(names),
         cmocka_unit_test(base64),
+        cmocka_unit_test(nonces),
         cmocka_unit_test_setup_teardown(database, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(database_refuses_open_dir_and_other_schema, make_dir,
                                         remove_dir),

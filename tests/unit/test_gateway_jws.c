@@ -32,6 +32,15 @@ static json_t *public_of(const json_t *key)
     return p;
 }
 
+/* The public half of a fresh key. */
+static json_t *fresh_public(const char *tmpl)
+{
+    json_t *key = gen_key(tmpl);
+    json_t *pub = public_of(key);
+    json_decref(key);
+    return pub;
+}
+
 /* A flattened JWS of `payload` (NULL: POST-as-GET) with protected header `prot` (stolen). */
 static char *sign(const json_t *key, json_t *prot, const char *payload)
 {
@@ -182,7 +191,7 @@ static void refuses_bad_headers(void **state)
     (void)state;
     json_t *key = gen_key("{\"alg\":\"ES256\"}");
     json_t *pub = public_of(key);
-    json_t *p384 = public_of(gen_key("{\"alg\":\"ES384\"}"));
+    json_t *p384 = fresh_public("{\"alg\":\"ES384\"}");
     json_t *oct = gen_key("{\"alg\":\"HS256\"}");
     struct {
         json_t *prot;
@@ -319,7 +328,7 @@ static void external_account_binding(void **state)
     uint8_t wrong[32];
     memcpy(wrong, g_mac, 32);
     wrong[0] ^= 1;
-    json_t *other = public_of(gen_key("{\"alg\":\"ES256\"}"));
+    json_t *other = fresh_public("{\"alg\":\"ES256\"}");
     json_t *bad[] = {
         eab("HS256", "eab-1", URL, pub, wrong, false),                         /* another key */
         eab("HS256", "eab-2", URL, pub, g_mac, false),                         /* unknown kid */
@@ -379,6 +388,9 @@ static void request_url_and_problems(void **state)
         {"unauthorized", ALTROOT_E_GATEWAY_JWS_URL, 401},
         {"unauthorized", ALTROOT_E_GATEWAY_EAB_INVALID, 401},
         {"externalAccountRequired", ALTROOT_E_GATEWAY_EAB_REQUIRED, 400},
+        {"badNonce", ALTROOT_E_GATEWAY_BAD_NONCE, 400},
+        {"badCSR", ALTROOT_E_GATEWAY_CSR_NAMES, 400},
+        {"badCSR", ALTROOT_E_GATEWAY_CSR_SIGNATURE, 400},
         {"rejectedIdentifier", ALTROOT_E_GATEWAY_OUTSIDE_ZONE, 400},
         {"serverInternal", ALTROOT_E_GATEWAY_DB, 500},
     };

@@ -15,6 +15,10 @@ altroot_gw_problem altroot_gw_problem_of(altroot_err err)
         return (altroot_gw_problem){"badSignatureAlgorithm", 400};
     case ALTROOT_E_GATEWAY_JWS_KEY:
         return (altroot_gw_problem){"badPublicKey", 400};
+    case ALTROOT_E_GATEWAY_CHALLENGE_RESPONSE:
+        return (altroot_gw_problem){"incorrectResponse", 403};
+    case ALTROOT_E_GATEWAY_CHALLENGE_CONNECT:
+        return (altroot_gw_problem){"connection", 400};
     case ALTROOT_E_GATEWAY_BAD_NONCE:
         return (altroot_gw_problem){"badNonce", 400};
     case ALTROOT_E_GATEWAY_JWS_URL:

@@ -27,6 +27,8 @@
     X(E_GATEWAY_CSR_NAMES, 1118, "CSR names are not exactly the requested names in the zone")      \
     X(E_GATEWAY_CSR_EXTENSION, 1119, "CSR requests an extension the gateway does not accept")      \
     X(E_GATEWAY_LIFETIME, 1120, "certificate lifetime must be 1 to 90 days")                       \
-    X(E_GATEWAY_BAD_NONCE, 1121, "nonce was not issued by this gateway or is used already")
+    X(E_GATEWAY_BAD_NONCE, 1121, "nonce was not issued by this gateway or is used already")        \
+    X(E_GATEWAY_CHALLENGE_RESPONSE, 1122, "challenge response is not the key authorization")       \
+    X(E_GATEWAY_CHALLENGE_CONNECT, 1123, "challenge could not be fetched from the device")
 
 #endif

@@ -389,6 +389,8 @@ static void request_url_and_problems(void **state)
         {"unauthorized", ALTROOT_E_GATEWAY_EAB_INVALID, 401},
         {"externalAccountRequired", ALTROOT_E_GATEWAY_EAB_REQUIRED, 400},
         {"badNonce", ALTROOT_E_GATEWAY_BAD_NONCE, 400},
+        {"incorrectResponse", ALTROOT_E_GATEWAY_CHALLENGE_RESPONSE, 403},
+        {"connection", ALTROOT_E_GATEWAY_CHALLENGE_CONNECT, 400},
         {"badCSR", ALTROOT_E_GATEWAY_CSR_NAMES, 400},
         {"badCSR", ALTROOT_E_GATEWAY_CSR_SIGNATURE, 400},
         {"rejectedIdentifier", ALTROOT_E_GATEWAY_OUTSIDE_ZONE, 400},

@@ -3,8 +3,9 @@
 set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config git ca-certificates
+    libsqlite3-dev libjose-dev
     libssl-dev openssl libcbor-dev libjansson-dev libcurl4-openssl-dev libevent-dev
-    libcmocka-dev libsqlite3-dev libjose-dev jq python3 nginx lighttpd lighttpd-mod-openssl
+    libcmocka-dev jq python3 nginx lighttpd lighttpd-mod-openssl
     libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium libnss3-tools xxd
     clang libclang-rt-14-dev clang-format clang-tidy cppcheck
 )

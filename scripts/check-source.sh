@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 status=0
-lib_dirs="src include tools server browser"
+lib_dirs="src include tools server browser gateway"
 
 boundary=$(grep -rnE '#\s*include\s*<openssl/' $lib_dirs 2>/dev/null | grep -v '^src/crypto/')
 if [ -n "$boundary" ]; then
@@ -24,7 +24,7 @@ fi
 # jansson's iteration macros are unknown to cppcheck; the files that use them are named.
 if command -v cppcheck >/dev/null; then
     if ! cppcheck --quiet --enable=warning,portability --inline-suppr --std=c11 -I include \
-        --suppress=unknownMacro:tools/altroot/cmd_inspect.c --error-exitcode=1 -j2 src tools server; then
+        --suppress=unknownMacro:tools/altroot/cmd_inspect.c --error-exitcode=1 -j2 src tools server gateway; then
         echo "cppcheck found problems"; status=1
     fi
 else

@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config git ca-certificates
+    libsqlite3-dev libjose-dev
     libssl-dev openssl libcbor-dev libjansson-dev libcurl4-openssl-dev libevent-dev
     libcmocka-dev jq python3 nginx lighttpd lighttpd-mod-openssl
     libwebkit2gtk-4.1-dev glib-networking xvfb xauth imagemagick chromium libnss3-tools xxd

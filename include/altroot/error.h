@@ -12,6 +12,7 @@
 #include <altroot/error_devid.h>
 #include <altroot/error_evidence.h>
 #include <altroot/error_fdo.h>
+#include <altroot/error_gateway.h>
 #include <altroot/error_matter.h>
 
 /* X(NAME, value, "one-line message"). Each root of trust keeps its own range in its own header
@@ -82,7 +83,8 @@
     ALTROOT_ERRORS_MATTER(X)                                                                       \
     ALTROOT_ERRORS_DEVID(X)                                                                        \
     ALTROOT_ERRORS_FDO(X)                                                                          \
-    ALTROOT_ERRORS_EVIDENCE(X)
+    ALTROOT_ERRORS_EVIDENCE(X)                                                                     \
+    ALTROOT_ERRORS_GATEWAY(X)
 
 typedef enum altroot_err {
 #define ALTROOT_ERR_ENUM_(name, value, msg) ALTROOT_##name = (value),
@@ -97,7 +99,7 @@ ALTROOT_API const char *altroot_strerror(altroot_err err);
 ALTROOT_API const char *altroot_error_name(altroot_err err);
 
 /* Category of a code: "ok", "usage", "io", "malformed", "signature", "policy", "matter",
- * "devid", "fdo", "evidence", "internal". */
+ * "devid", "fdo", "evidence", "gateway", "internal". */
 ALTROOT_API const char *altroot_error_category(altroot_err err);
 
 #endif

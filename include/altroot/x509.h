@@ -253,6 +253,10 @@ typedef struct altroot_cert_template {
     uint32_t key_usage;        /* ALTROOT_KU_* bits; 0: keyCertSign|cRLSign for a CA, else
                                   digitalSignature */
     bool omit_skid, omit_akid; /* leave out the key identifiers (profile tests) */
+    /* borrowed; "addr/prefix" excluded iPAddress subtrees: "0.0.0.0/0" and "::/0" forbid every
+     * address, since a name type without a permitted subtree is otherwise unconstrained */
+    const char *const *excluded_ip;
+    size_t excluded_ip_count;
 } altroot_cert_template;
 
 /* Issue a certificate for `subject_key` from `tmpl`, signed by `issuer_key` under `issuer` (both

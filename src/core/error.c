@@ -48,5 +48,7 @@ const char *altroot_error_category(altroot_err err)
         return "fdo";
     if (v >= 1000 && v < 1100)
         return "evidence";
+    if (v >= 1100 && v < 1150)
+        return "gateway";
     return "internal";
 }

@@ -163,7 +163,7 @@ static altroot_err add_subtrees(STACK_OF(GENERAL_SUBTREE) * st, int type, const 
 
 static altroot_err add_name_constraints(X509 *x, const altroot_cert_template *t)
 {
-    if (t->permitted_dns_count == 0 && t->permitted_ip_count == 0)
+    if (t->permitted_dns_count == 0 && t->permitted_ip_count == 0 && t->excluded_ip_count == 0)
         return ALTROOT_OK;
     NAME_CONSTRAINTS *nc = NAME_CONSTRAINTS_new();
     ENSURE(nc != NULL, ALTROOT_E_NOMEM);
@@ -174,6 +174,17 @@ static altroot_err add_name_constraints(X509 *x, const altroot_cert_template *t)
         add_subtrees(nc->permittedSubtrees, GEN_DNS, t->permitted_dns, t->permitted_dns_count));
     TRY_GOTO(
         add_subtrees(nc->permittedSubtrees, GEN_IPADD, t->permitted_ip, t->permitted_ip_count));
+    if (t->excluded_ip_count > 0) {
+        nc->excludedSubtrees = sk_GENERAL_SUBTREE_new_null();
+        ENSURE_GOTO(nc->excludedSubtrees != NULL, ALTROOT_E_NOMEM);
+        TRY_GOTO(
+            add_subtrees(nc->excludedSubtrees, GEN_IPADD, t->excluded_ip, t->excluded_ip_count));
+    }
+    /* An empty SEQUENCE is not allowed (RFC 5280: SIZE (1..MAX)). */
+    if (sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) == 0) {
+        sk_GENERAL_SUBTREE_free(nc->permittedSubtrees);
+        nc->permittedSubtrees = NULL;
+    }
     /* RFC 5280 4.2.1.10: "Conforming CAs MUST mark this extension as critical". */
     OSSL_ENSURE_GOTO(X509_add1_ext_i2d(x, NID_name_constraints, nc, 1, 0), ALTROOT_E_CRYPTO);
 out:

@@ -39,6 +39,7 @@ static void categories_follow_the_numbering(void **state)
     assert_string_equal(altroot_error_category(ALTROOT_E_SIGNATURE), "signature");
     assert_string_equal(altroot_error_category(ALTROOT_E_NAME_MISMATCH), "policy");
     assert_string_equal(altroot_error_category(ALTROOT_E_NOMEM), "internal");
+    assert_string_equal(altroot_error_category(ALTROOT_E_GATEWAY_DB), "gateway");
 }
 
 /* docs/errors.md (and docs/errors-<area>.md for the roots of trust) is the published list:
@@ -57,8 +58,8 @@ static void documentation_lists_every_code(void **state)
 {
     (void)state;
     altroot_bytes doc = ALTROOT_BYTES_INIT;
-    static const char *const files[] = {"errors.md", "errors-matter.md", "errors-devid.md",
-                                        "errors-fdo.md", "errors-evidence.md"};
+    static const char *const files[] = {"errors.md",     "errors-matter.md",   "errors-devid.md",
+                                        "errors-fdo.md", "errors-evidence.md", "errors-gateway.md"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         append_doc(&doc, files[i]);
     assert_ok(altroot_bytes_append_u8(&doc, 0));

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cmd_device.h"
+#include "cmd_gateway.h"
 #include "cmd_serve.h"
 #ifdef ALTROOT_FAULT_INJECTION
 #include "fault.h"
@@ -41,6 +42,7 @@ static const command commands[] = {
     {"inspect", cmd_inspect,
      "describe any artefact altroot knows (certificates, CDs, vouchers, MUD)"},
     {"fdo", cmd_fdo, "FDO owner tooling: fdo extend (hand a voucher to the next owner)"},
+    {"gateway", cmd_gateway, "the home gateway's name-constrained CA (gateway init, allow)"},
 };
 
 static void usage(FILE *out)

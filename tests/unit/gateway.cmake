@@ -1,0 +1,6 @@
+altroot_unit_test(gateway test_gateway.c)
+target_link_libraries(test_gateway PRIVATE altroot_gateway)
+altroot_unit_test(gateway_jws test_gateway_jws.c)
+target_link_libraries(test_gateway_jws PRIVATE altroot_gateway)
+altroot_unit_test(gateway_http01 test_gateway_http01.c)
+target_link_libraries(test_gateway_http01 PRIVATE altroot_gateway Threads::Threads)

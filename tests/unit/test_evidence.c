@@ -584,6 +584,40 @@ static void expired_and_future_bindings_fail(void **state)
     }
 }
 
+/* A binding issued at the end of time, judged at a time before 1970 (--at accepts years from
+ * 0000): the distance between the two does not fit in a signed 64-bit difference, and must still
+ * count as issued in the future. */
+static void far_future_iat_before_1970_fails(void **state)
+{
+    (void)state;
+    altroot_key *key = NULL;
+    assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &key));
+    altroot_device_creds c = matter_creds(false);
+    altroot_evidence_params ep = {
+        .tls_key = key, .names = NAMES, .name_count = 2, .iat = INT64_MAX, .exp = 0};
+    altroot_bytes ev = ALTROOT_BYTES_INIT, ext = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_evidence_encode(&c, &ep, &ev));
+    assert_ok(altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, altroot_bytes_span(&ev), &ext));
+    const altroot_time at = -2208988800; /* 1900-01-01T00:00:00Z */
+    altroot_cert_template t = {.common_name = "x", .not_before = at - DAY, .not_after = NOW + DAY};
+    altroot_span exts[1] = {altroot_bytes_span(&ext)};
+    altroot_cert *leaf = NULL;
+    assert_ok(altroot_cert_issue_ext(&t, exts, 1, key, NULL, NULL, &leaf));
+    altroot_certs *ch = chain_of(leaf, NULL);
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(ch, "x", F.store, at, &v));
+    const altroot_root_result *r = root(&v, "matter");
+    assert_true(altroot_failures_has(&r->failures, ALTROOT_E_EVIDENCE_NOT_YET_VALID));
+    assert_int_not_equal(v.decision, ALTROOT_DECISION_TRUSTED);
+    altroot_verdict_clear(&v);
+    altroot_certs_free(ch);
+    altroot_cert_free(leaf);
+    altroot_bytes_clear(&ev);
+    altroot_bytes_clear(&ext);
+    altroot_key_free(key);
+}
+
 /* Evidence taken from one device's certificate onto another key. */
 static void copied_evidence_fails(void **state)
 {
@@ -1516,6 +1550,7 @@ int main(void)
         cmocka_unit_test(mud_alone_attests_nothing),
         cmocka_unit_test(binding_to_another_key_fails_every_root),
         cmocka_unit_test(expired_and_future_bindings_fail),
+        cmocka_unit_test(far_future_iat_before_1970_fails),
         cmocka_unit_test(copied_evidence_fails),
         cmocka_unit_test(forged_cd_truncated_voucher_wrong_mud_signer_fail),
         cmocka_unit_test(identity_mismatch_fails),

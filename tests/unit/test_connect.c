@@ -441,6 +441,8 @@ static void tcp_pair(int sv[2])
     close(l);
 }
 
+static const char PARTIAL_PAGE[] = "HTTP/1.0 200 OK\r\n\r\npart of the page";
+
 typedef struct cut_device {
     altroot_tls_server *srv;
     int fd;
@@ -458,7 +460,7 @@ static void *cut_device_run(void *arg)
     char req[256];
     size_t got = 0;
     bool sent = altroot_tls_read(t, req, sizeof req, &got) == ALTROOT_OK &&
-                altroot_tls_write(t, "HTTP/1.0 200 OK\r\n\r\npart of the page", 37) == ALTROOT_OK;
+                altroot_tls_write(t, PARTIAL_PAGE, strlen(PARTIAL_PAGE)) == ALTROOT_OK;
     if (sent && d->reset) {
         struct linger l = {.l_onoff = 1, .l_linger = 0};
         (void)setsockopt(d->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
@@ -485,7 +487,8 @@ static void *end_client_run(void *arg)
     if (altroot_tls_connect(c->fd, NULL, 3000, &t, NULL) != ALTROOT_OK)
         return NULL;
     size_t len = 0, got = 0;
-    c->end = altroot_tls_write(t, "GET / HTTP/1.0\r\n\r\n", 18);
+    static const char get[] = "GET / HTTP/1.0\r\n\r\n";
+    c->end = altroot_tls_write(t, get, strlen(get));
     while (c->end == ALTROOT_OK && len + 1 < sizeof c->reply) {
         c->end = altroot_tls_read(t, c->reply + len, sizeof c->reply - 1 - len, &got);
         if (c->end != ALTROOT_OK || got == 0)

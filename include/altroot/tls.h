@@ -129,10 +129,12 @@ ALTROOT_API void altroot_tls_free(altroot_tls *tls);
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_peer_chain(const altroot_tls *tls,
                                                                   altroot_certs **out);
 /* Relay application data both ways between two established sessions until either peer closes
- * (OK, after the other side's pending bytes are written), a session breaks (E_IO), or nothing
- * moves for `idle_ms` (E_TIMEOUT; <= 0: 60 s). Both sockets are non-blocking while it runs and
- * get their flags back. Bytes are passed unchanged and in order; nothing is buffered beyond one
- * record per direction. Neither session is freed. */
+ * with close_notify (OK, after the other side's pending bytes are written), a session breaks
+ * (E_IO: a TCP end without close_notify is a break, since anyone on the path can send one), or
+ * nothing moves for `idle_ms` (E_TIMEOUT; <= 0: 60 s). After an error neither session sends
+ * close_notify when freed, so no peer takes a cut stream for a complete one. Both sockets are
+ * non-blocking while it runs and get their flags back. Bytes are passed unchanged and in order;
+ * nothing is buffered beyond one record per direction. Neither session is freed. */
 ALTROOT_API ALTROOT_MUST_CHECK altroot_err altroot_tls_relay(altroot_tls *a, altroot_tls *b,
                                                              int idle_ms);
 /* "TLSv1.3" and the cipher suite name; borrowed, valid while `tls` lives. */

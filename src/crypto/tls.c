@@ -368,7 +368,7 @@ typedef struct relay_dir {
     SSL *from, *to;
     unsigned char buf[RELAY_BUF];
     size_t len, off;          /* bytes read and not yet written: buf[off..len) */
-    bool eof;                 /* `from` closed (close_notify or end of stream) */
+    bool eof;                 /* `from` sent close_notify */
     short want_from, want_to; /* poll events each side waits for, 0 when none */
 } relay_dir;
 
@@ -406,9 +406,10 @@ static altroot_err relay_read(relay_dir *d, bool *moved)
         *moved = true;
         return ALTROOT_OK;
     }
-    int e = SSL_get_error(d->from, rc);
-    if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)) {
-        d->eof = true; /* a clean close, or the peer's end of stream */
+    /* Only close_notify ends a direction cleanly. A TCP FIN or RST without it is what anyone on
+     * the path can send to cut a page short: it is a broken session, never passed on as an end. */
+    if (SSL_get_error(d->from, rc) == SSL_ERROR_ZERO_RETURN) {
+        d->eof = true;
         *moved = true;
         return ALTROOT_OK;
     }
@@ -480,6 +481,12 @@ altroot_err altroot_tls_relay(altroot_tls *a, altroot_tls *b, int idle_ms)
         err = relay_loop(d, fa, fb, idle_ms > 0 ? idle_ms : RELAY_IDLE_MS);
     }
     ERR_clear_error();
+    /* A relay that did not end with a peer's close_notify (a broken session, a time-out) must
+     * not end either session with one: the peers would take what they got for the whole. */
+    if (err != ALTROOT_OK) {
+        SSL_set_quiet_shutdown(a->ssl, 1);
+        SSL_set_quiet_shutdown(b->ssl, 1);
+    }
     if (flags_a >= 0)
         (void)fcntl(fa, F_SETFL, flags_a);
     if (flags_b >= 0)

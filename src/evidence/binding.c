@@ -39,11 +39,13 @@ static altroot_err check_claims(const evd_ctx *c, const altroot_evidence_claims 
     if (!altroot_span_equal_ct((altroot_span){cl->kid, 32}, (altroot_span){c->spki_sha256, 32}))
         TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_KEY_MISMATCH, where, "%s",
                                  "cnf kid is not the SHA-256 of this certificate's key"));
-    /* docs/evidence.md step 3: "iat <= at + 300 s and, when present, at <= exp" */
-    if (cl->iat > c->at && cl->iat - c->at > ALTROOT_EVIDENCE_IAT_SKEW)
+    /* docs/evidence.md step 3: "iat <= at + 300 s and, when present, at <= exp". iat is at
+     * most INT64_MAX and `at` may be before 1970, so the distance is taken unsigned. */
+    uint64_t ahead = cl->iat > c->at ? (uint64_t)cl->iat - (uint64_t)c->at : 0;
+    if (ahead > ALTROOT_EVIDENCE_IAT_SKEW)
         TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_NOT_YET_VALID, where,
-                                 "issued %lld s after the verification time",
-                                 (long long)(cl->iat - c->at)));
+                                 "issued %llu s after the verification time",
+                                 (unsigned long long)ahead));
     if (cl->has_exp && c->at > cl->exp)
         TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_EXPIRED, where, "%s",
                                  "exp is before the verification time"));

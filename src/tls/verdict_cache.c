@@ -1,5 +1,6 @@
 /* The verdict cache (include/altroot/verdict_cache.h). */
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <altroot/alloc.h>
@@ -93,7 +94,8 @@ static void make_key(const altroot_certs *chain, const char *host, const altroot
 static altroot_time reuse_until(const altroot_verdict_cache *c, const altroot_certs *chain,
                                 altroot_time at)
 {
-    altroot_time until = at + c->max_age;
+    /* max_age may be as large as the type allows: the window's end saturates, never wraps. */
+    altroot_time until = at > INT64_MAX - c->max_age ? INT64_MAX : at + c->max_age;
     for (size_t i = 0; i < altroot_certs_count(chain); i++) {
         altroot_time nb = 0, na = 0;
         if (altroot_cert_validity(altroot_certs_get(chain, i), &nb, &na) != ALTROOT_OK)

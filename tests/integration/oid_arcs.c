@@ -127,7 +127,10 @@ static void check_oid(walk *w, const uint8_t *p, size_t n)
     }
 }
 
-static void walk_der(walk *w, const uint8_t *p, size_t n, int depth)
+/* `in_octets`: p is the content of an OCTET STRING (an extnValue). An OCTET STRING directly in
+ * it is data, not DER to walk: a subjectKeyIdentifier's 20 random octets are sometimes a
+ * well-formed TLV holding an "OID" that no parser ever reads as one. */
+static void walk_der(walk *w, const uint8_t *p, size_t n, int depth, bool in_octets)
 {
     while (n > 0 && depth <= 32) {
         uint8_t tag;
@@ -137,10 +140,12 @@ static void walk_der(walk *w, const uint8_t *p, size_t n, int depth)
         const uint8_t *c = p + h;
         if (tag == 0x06)
             check_oid(w, c, l);
-        else if ((tag & 0x20) || (tag == 0x04 && is_der(c, l, 0)))
-            walk_der(w, c, l, depth + 1);
+        else if (tag & 0x20)
+            walk_der(w, c, l, depth + 1, false);
+        else if (tag == 0x04 && !in_octets && is_der(c, l, 0))
+            walk_der(w, c, l, depth + 1, true);
         else if (tag == 0x03 && l > 1 && c[0] == 0 && is_der(c + 1, l - 1, 0))
-            walk_der(w, c + 1, l - 1, depth + 1);
+            walk_der(w, c + 1, l - 1, depth + 1, false);
         p += h + l;
         n -= h + l;
     }
@@ -159,7 +164,7 @@ static int walk_file(const char *path)
     size_t n = altroot_certs_count(certs);
     for (size_t i = 0; i < n; i++) {
         altroot_span der = altroot_cert_der(altroot_certs_get(certs, i));
-        walk_der(&w, der.ptr, der.len, 0);
+        walk_der(&w, der.ptr, der.len, 0, false);
     }
     altroot_certs_free(certs);
     printf("%s: %zu certificate(s), %zu OIDs, %zu with a large arc\n", path, n, w.oids, w.bad);

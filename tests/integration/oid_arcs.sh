@@ -21,6 +21,10 @@ openssl req -x509 -key c.key -out ctl-ok.pem -days 1 -subj "/CN=control" \
 expect_exit "control: a UUID extension OID is caught" 1 -- "$ARCS" ctl-ext.pem
 expect_exit "control: a UUID EKU inside the extension value is caught" 1 -- "$ARCS" ctl-eku.pem
 expect_exit "control: small arcs pass" 0 -- "$ARCS" ctl-ok.pem
+# A key identifier is octets, not DER: one that happens to read as an OID TLV is no OID.
+openssl req -x509 -key c.key -out ctl-skid.pem -days 1 -subj "/CN=control" \
+    -addext "subjectKeyIdentifier=061469E894C684AD84CAAAA19083CDF0B3B2BDF01801" 2>/dev/null
+expect_exit "control: a key identifier that reads as a UUID OID is not an OID" 0 -- "$ARCS" ctl-skid.pem
 if "$ARCS" ctl-eku.pem | grep -q "OID $UUID.2 has an arc"; then ok "control: the OID is named"
 else not_ok "control: the OID is not named"; fi
 

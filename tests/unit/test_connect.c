@@ -424,6 +424,120 @@ static void relay_carries_bytes_both_ways(void **state)
     altroot_tls_server_free(dev);
 }
 
+/* A connected pair of loopback TCP sockets (an RST needs TCP). */
+static void tcp_pair(int sv[2])
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(l >= 0);
+    assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(l, 1), 0);
+    assert_int_equal(getsockname(l, (struct sockaddr *)&sa, &len), 0);
+    sv[1] = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(sv[1], (struct sockaddr *)&sa, sizeof sa), 0);
+    sv[0] = accept(l, NULL, NULL);
+    assert_true(sv[0] >= 0);
+    close(l);
+}
+
+static const char PARTIAL_PAGE[] = "HTTP/1.0 200 OK\r\n\r\npart of the page";
+
+typedef struct cut_device {
+    altroot_tls_server *srv;
+    int fd;
+    bool reset; /* an RST instead of a FIN */
+} cut_device;
+
+/* A device that sends part of a page and then loses its connection without close_notify, as a
+ * network attacker who injects a FIN or an RST makes it look. */
+static void *cut_device_run(void *arg)
+{
+    cut_device *d = arg;
+    altroot_tls *t = NULL;
+    if (altroot_tls_accept(d->srv, d->fd, 3000, &t) != ALTROOT_OK)
+        return NULL;
+    char req[256];
+    size_t got = 0;
+    bool sent = altroot_tls_read(t, req, sizeof req, &got) == ALTROOT_OK &&
+                altroot_tls_write(t, PARTIAL_PAGE, strlen(PARTIAL_PAGE)) == ALTROOT_OK;
+    if (sent && d->reset) {
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        (void)setsockopt(d->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        close(d->fd); /* an RST */
+        d->fd = -1;
+    } else {
+        (void)shutdown(d->fd, SHUT_RDWR);
+    }
+    altroot_tls_free(t);
+    return NULL;
+}
+
+typedef struct end_client {
+    int fd;
+    altroot_err end; /* how the last read ended: OK for close_notify */
+    char reply[512];
+} end_client;
+
+static void *end_client_run(void *arg)
+{
+    end_client *c = arg;
+    altroot_tls *t = NULL;
+    c->end = ALTROOT_E_INTERNAL;
+    if (altroot_tls_connect(c->fd, NULL, 3000, &t, NULL) != ALTROOT_OK)
+        return NULL;
+    size_t len = 0, got = 0;
+    static const char get[] = "GET / HTTP/1.0\r\n\r\n";
+    c->end = altroot_tls_write(t, get, strlen(get));
+    while (c->end == ALTROOT_OK && len + 1 < sizeof c->reply) {
+        c->end = altroot_tls_read(t, c->reply + len, sizeof c->reply - 1 - len, &got);
+        if (c->end != ALTROOT_OK || got == 0)
+            break;
+        len += got;
+    }
+    c->reply[len] = '\0';
+    altroot_tls_free(t);
+    return NULL;
+}
+
+/* A relayed connection that the device side loses without close_notify (a FIN or an RST that
+ * anyone on the path can send) must not reach the browser as a clean close: a page delimited by
+ * the end of the connection would otherwise be accepted cut short. */
+static void relay_passes_on_no_close_it_did_not_receive(void **state)
+{
+    (void)state;
+    altroot_tls_server *dev = server_from("tls/leaf.pem", "tls/leaf.key");
+    altroot_tls_server *front = server_for_name("localhost");
+    for (int reset = 0; reset < 2; reset++) {
+        int a[2], b[2];
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
+        tcp_pair(b);
+        cut_device d = {.srv = dev, .fd = b[0], .reset = reset != 0};
+        end_client c = {.fd = a[0]};
+        pthread_t td, tc;
+        assert_int_equal(pthread_create(&td, NULL, cut_device_run, &d), 0);
+        assert_int_equal(pthread_create(&tc, NULL, end_client_run, &c), 0);
+        altroot_tls *up = NULL, *down = NULL;
+        assert_ok(altroot_tls_connect(b[1], NULL, 3000, &up, NULL));
+        assert_ok(altroot_tls_accept(front, a[1], 3000, &down));
+        assert_int_not_equal(altroot_tls_relay(down, up, 3000), ALTROOT_OK);
+        altroot_tls_free(down);
+        altroot_tls_free(up);
+        close(a[1]);
+        close(b[1]);
+        assert_int_equal(pthread_join(td, NULL), 0);
+        assert_int_equal(pthread_join(tc, NULL), 0);
+        /* After an RST the relay may lose what the device sent last; after a FIN it has it. */
+        assert_true(reset || strstr(c.reply, "part of the page") != NULL);
+        assert_int_equal(c.end, ALTROOT_E_IO); /* not the clean close of a complete page */
+        close(a[0]);
+        if (d.fd >= 0)
+            close(d.fd);
+    }
+    altroot_tls_server_free(front);
+    altroot_tls_server_free(dev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +551,7 @@ int main(void)
         cmocka_unit_test(dribbling_peer_meets_the_deadline),
         cmocka_unit_test(connect_session_keeps_the_judged_connection),
         cmocka_unit_test(relay_carries_bytes_both_ways),
+        cmocka_unit_test(relay_passes_on_no_close_it_did_not_receive),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -584,6 +584,40 @@ static void expired_and_future_bindings_fail(void **state)
     }
 }
 
+/* A binding issued at the end of time, judged at a time before 1970 (--at accepts years from
+ * 0000): the distance between the two does not fit in a signed 64-bit difference, and must still
+ * count as issued in the future. */
+static void far_future_iat_before_1970_fails(void **state)
+{
+    (void)state;
+    altroot_key *key = NULL;
+    assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &key));
+    altroot_device_creds c = matter_creds(false);
+    altroot_evidence_params ep = {
+        .tls_key = key, .names = NAMES, .name_count = 2, .iat = INT64_MAX, .exp = 0};
+    altroot_bytes ev = ALTROOT_BYTES_INIT, ext = ALTROOT_BYTES_INIT;
+    assert_ok(altroot_evidence_encode(&c, &ep, &ev));
+    assert_ok(altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, altroot_bytes_span(&ev), &ext));
+    const altroot_time at = -2208988800; /* 1900-01-01T00:00:00Z */
+    altroot_cert_template t = {.common_name = "x", .not_before = at - DAY, .not_after = NOW + DAY};
+    altroot_span exts[1] = {altroot_bytes_span(&ext)};
+    altroot_cert *leaf = NULL;
+    assert_ok(altroot_cert_issue_ext(&t, exts, 1, key, NULL, NULL, &leaf));
+    altroot_certs *ch = chain_of(leaf, NULL);
+    altroot_verdict v;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain(ch, "x", F.store, at, &v));
+    const altroot_root_result *r = root(&v, "matter");
+    assert_true(altroot_failures_has(&r->failures, ALTROOT_E_EVIDENCE_NOT_YET_VALID));
+    assert_int_not_equal(v.decision, ALTROOT_DECISION_TRUSTED);
+    altroot_verdict_clear(&v);
+    altroot_certs_free(ch);
+    altroot_cert_free(leaf);
+    altroot_bytes_clear(&ev);
+    altroot_bytes_clear(&ext);
+    altroot_key_free(key);
+}
+
 /* Evidence taken from one device's certificate onto another key. */
 static void copied_evidence_fails(void **state)
 {
@@ -684,6 +718,82 @@ static void identity_mismatch_fails(void **state)
         altroot_verdict_clear(&v);
         altroot_bytes_clear(&ev);
     }
+    altroot_key_free(key);
+}
+
+/* A leaf for `key` carrying the extensions `exts` (DER), evaluated. */
+static void eval_exts(const altroot_span *exts, size_t n, const altroot_key *key,
+                      altroot_verdict *v)
+{
+    altroot_cert_template t = {.common_name = "x", .not_before = NOW - DAY, .not_after = NOW + DAY};
+    altroot_cert *leaf = NULL;
+    assert_ok(altroot_cert_issue_ext(&t, exts, n, key, NULL, NULL, &leaf));
+    altroot_certs *ch = chain_of(leaf, NULL);
+    altroot_verdict_init(v);
+    assert_ok(altroot_evaluate_chain(ch, "x", F.store, NOW, v));
+    altroot_certs_free(ch);
+    altroot_cert_free(leaf);
+}
+
+/* The Extension DER `ext` (30 82 LL LL, then the OID) with critical TRUE after its OID. */
+static void mark_critical(altroot_span ext, altroot_bytes *out)
+{
+    assert_true(ext.len > 14 && ext.ptr[0] == 0x30 && ext.ptr[1] == 0x82 && ext.ptr[4] == 0x06);
+    size_t inner = ext.len - 4 + 3, oid_end = 4 + 2 + ext.ptr[5];
+    static const uint8_t yes[] = {0x01, 0x01, 0xFF};
+    const uint8_t head[] = {0x30, 0x82, (uint8_t)(inner >> 8), (uint8_t)inner};
+    assert_ok(altroot_bytes_append(out, head, sizeof head));
+    assert_ok(altroot_bytes_append(out, ext.ptr + 4, oid_end - 4));
+    assert_ok(altroot_bytes_append(out, yes, sizeof yes));
+    assert_ok(altroot_bytes_append(out, ext.ptr + oid_end, ext.len - oid_end));
+}
+
+/* docs/evidence.md step 1: id-pe-cmw twice is E_EVIDENCE_FORMAT and marked critical is
+ * E_EVIDENCE_CRITICAL, both tampering; the retired version 1 extension OID is an unknown
+ * extension, ignored beside version 2 and never read alone. */
+static void extension_twice_critical_or_old_oid(void **state)
+{
+    (void)state;
+    altroot_key *key = NULL;
+    assert_ok(altroot_key_generate(ALTROOT_KEY_EC_P256, &key));
+    altroot_device_creds c = matter_creds(false);
+    altroot_bytes ev = ALTROOT_BYTES_INIT, ext = ALTROOT_BYTES_INIT, crit = ALTROOT_BYTES_INIT;
+    altroot_bytes v1 = ALTROOT_BYTES_INIT;
+    encode_for(&c, key, &ev);
+    assert_ok(altroot_evidence_extension_der(ALTROOT_OID_EVIDENCE, altroot_bytes_span(&ev), &ext));
+    assert_ok(altroot_evidence_extension_der("2.25.69226542634484640648002627714631563288.1",
+                                             altroot_bytes_span(&ev), &v1));
+    mark_critical(altroot_bytes_span(&ext), &crit);
+    altroot_verdict v;
+    altroot_span one[1] = {altroot_bytes_span(&ext)};
+    eval_exts(one, 1, key, &v);
+    assert_int_equal(v.decision, ALTROOT_DECISION_ATTESTED); /* the control */
+    size_t roots = v.root_count;
+    altroot_verdict_clear(&v);
+    altroot_span twice[2] = {altroot_bytes_span(&ext), altroot_bytes_span(&ext)};
+    eval_exts(twice, 2, key, &v);
+    assert_tampered(&v, ALTROOT_E_EVIDENCE_FORMAT);
+    altroot_verdict_clear(&v);
+    altroot_span critical[1] = {altroot_bytes_span(&crit)};
+    eval_exts(critical, 1, key, &v);
+    assert_tampered(&v, ALTROOT_E_EVIDENCE_CRITICAL);
+    altroot_verdict_clear(&v);
+    altroot_span beside[2] = {altroot_bytes_span(&v1), altroot_bytes_span(&ext)};
+    eval_exts(beside, 2, key, &v);
+    assert_int_equal(v.decision, ALTROOT_DECISION_ATTESTED);
+    assert_int_equal(v.root_count, roots);
+    altroot_verdict_clear(&v);
+    altroot_span old[1] = {altroot_bytes_span(&v1)};
+    eval_exts(old, 1, key, &v);
+    assert_int_equal(v.root_count, roots - 1); /* no evidence: a self-signed certificate */
+    for (size_t i = 0; i < v.root_count; i++)
+        assert_false(v.roots[i].evidence);
+    assert_int_not_equal(v.decision, ALTROOT_DECISION_TRUSTED);
+    assert_int_not_equal(v.decision, ALTROOT_DECISION_ATTESTED);
+    altroot_verdict_clear(&v);
+    altroot_bytes *all[] = {&ev, &ext, &crit, &v1};
+    for (size_t i = 0; i < 4; i++)
+        altroot_bytes_clear(all[i]);
     altroot_key_free(key);
 }
 
@@ -1440,9 +1550,11 @@ int main(void)
         cmocka_unit_test(mud_alone_attests_nothing),
         cmocka_unit_test(binding_to_another_key_fails_every_root),
         cmocka_unit_test(expired_and_future_bindings_fail),
+        cmocka_unit_test(far_future_iat_before_1970_fails),
         cmocka_unit_test(copied_evidence_fails),
         cmocka_unit_test(forged_cd_truncated_voucher_wrong_mud_signer_fail),
         cmocka_unit_test(identity_mismatch_fails),
+        cmocka_unit_test(extension_twice_critical_or_old_oid),
         cmocka_unit_test(members_are_bound_together),
         cmocka_unit_test(every_byte_of_matter_evidence_is_checked),
         cmocka_unit_test(every_byte_of_fdo_evidence_is_checked),

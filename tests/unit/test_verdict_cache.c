@@ -103,6 +103,22 @@ static void anchors_and_expiry_invalidate(void **state)
     altroot_verdict_cache_free(c);
 }
 
+/* The longest window a caller can ask for: reuse is still bounded by the leaf's expiry, and the
+ * window's end does not wrap around to before the verdict was computed. */
+static void longest_window_still_ends_at_expiry(void **state)
+{
+    fixture *f = *state;
+    altroot_verdict_cache *c = NULL;
+    assert_ok(altroot_verdict_cache_new(8, INT64_MAX, &c));
+    const altroot_decision T = ALTROOT_DECISION_TRUSTED, U = ALTROOT_DECISION_UNTRUSTED;
+    assert_false(eval(c, f, f->chain, "localhost", NOW, ALTROOT_EVAL_AUTO, T));
+    assert_true(eval(c, f, f->chain, "localhost", NOW + DAY, ALTROOT_EVAL_AUTO, T));
+    altroot_time not_before = 0, not_after = 0;
+    assert_ok(altroot_cert_validity(altroot_certs_get(f->chain, 0), &not_before, &not_after));
+    assert_false(eval(c, f, f->chain, "localhost", not_after + 1, ALTROOT_EVAL_AUTO, U));
+    altroot_verdict_cache_free(c);
+}
+
 static void the_cached_verdict_is_the_same_report(void **state)
 {
     fixture *f = *state;
@@ -189,6 +205,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reuse_needs_the_same_everything),
         cmocka_unit_test(anchors_and_expiry_invalidate),
+        cmocka_unit_test(longest_window_still_ends_at_expiry),
         cmocka_unit_test(the_cached_verdict_is_the_same_report),
         cmocka_unit_test(least_recently_used_is_evicted),
         cmocka_unit_test(allocation_failures_are_clean),

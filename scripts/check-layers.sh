@@ -8,11 +8,13 @@
 #
 # A call up the order, a call between two peers (two roots of one level), and a call to another
 # module's private symbol (a global name without the altroot_ prefix: module-internal helpers
-# such as fdo_* or evd_*) fail the gate.
+# such as fdo_* or evd_*) fail the gate, and so does a file of one module including another
+# module's private header (*internal.h, crypto/ossl.h).
 #
 #   scripts/check-layers.sh [build-dir]          check build-dir/src/libaltroot.a (default build)
 #   scripts/check-layers.sh --lib A --objects D  check archive A whose objects were built in D
 #   scripts/check-layers.sh --self-test          show that the gate fails on each kind of call
+# Paths are relative to the repository root, as in the other scripts.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -27,7 +29,8 @@ level_of() {
     echo -1
 }
 
-# check ARCHIVE OBJECT_DIR: prints every violation, exits 1 if there is any.
+# check ARCHIVE OBJECT_DIR [headers]: prints every violation (with "headers", of the includes
+# under src/ too) and returns 1 if there is any.
 check() {
     local lib=$1 objdir=$2 tmp
     [ -f "$lib" ] || { echo "check-layers: no library $lib (build first)"; return 1; }
@@ -81,8 +84,19 @@ check() {
     if [ -n "$hits" ]; then
         echo "layering violations in $lib:"; echo "$hits"; status=1
     fi
+    if [ "${3:-}" = headers ] && ! check_headers; then status=1; fi
     [ $status -eq 0 ] && echo "layers: ok ($n objects, order:$table)"
     return $status
+}
+
+# No private header crosses a module: a file of src/<module>/ includes another module's
+# *internal.h or crypto/ossl.h never (programs, tests and fuzz targets are checked by review).
+check_headers() {
+    local hits
+    hits=$(grep -rnE '#\s*include\s*"\.\./[a-z]+/([a-z_]*internal|ossl)\.h"' src | grep -v '^src/crypto/[^:]*:.*"\.\./crypto/')
+    if [ -n "$hits" ]; then
+        echo "private headers included from another module:"; echo "$hits"; return 1
+    fi
 }
 
 # A tiny library per case: the gate must pass a call down and fail each kind of bad call.
@@ -123,10 +137,10 @@ case "${1:-}" in
 --self-test) self_test ;;
 --lib)
     if [ $# -ne 4 ] || [ "$3" != --objects ]; then echo "usage: $0 --lib ARCHIVE --objects DIR"; exit 2; fi
-    check "$(realpath "$2")" "$(realpath "$4")"
+    check "$(realpath "$2")" "$(realpath "$4")" headers
     ;;
 *)
     build=$(realpath "${1:-build}")
-    check "$build/src/libaltroot.a" "$build/src/CMakeFiles/altroot_objects.dir"
+    check "$build/src/libaltroot.a" "$build/src/CMakeFiles/altroot_objects.dir" headers
     ;;
 esac

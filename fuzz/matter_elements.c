@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "matter/attest_internal.h"
+#include "matter/attest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,7 @@
 /*
- * Internal to src/crypto: the OpenSSL-backed object layouts and guards. Nothing outside
- * src/crypto includes this header or any <openssl/...> header (CI greps for it).
+ * Internal to src/crypto: the OpenSSL-backed object layouts. Nothing outside src/crypto includes
+ * this header; src/tls, the only other room allowed <openssl/...> headers (CI greps for it), uses
+ * ossl_tls.h.
  */
 #ifndef ALTROOT_CRYPTO_OSSL_H
 #define ALTROOT_CRYPTO_OSSL_H
@@ -14,11 +15,7 @@
 #include <altroot/x509.h>
 
 #include "../core/guard.h"
-
-/* OpenSSL functions return 1 on success; anything else (0, -1, other) is failure. */
-#define OSSL_OK(expr) ((expr) == 1)
-#define OSSL_ENSURE(expr, code) ENSURE(OSSL_OK(expr), code)
-#define OSSL_ENSURE_GOTO(expr, code) ENSURE_GOTO(OSSL_OK(expr), code)
+#include "ossl_tls.h"
 
 /* Whether `der` is exactly the SubjectPublicKeyInfo of an uncompressed P-256 or P-384 key, and
  * if so its type and point (key_raw.c). */
@@ -48,8 +45,6 @@ struct altroot_key {
     bool has_private;
 };
 
-/* Wrap an X509 (ownership taken, also on failure) into a new altroot_cert. */
-altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
 /* Wrap an EVP_PKEY (ownership taken, also on failure). */
 altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private, altroot_key **out);
 /* The anchor store of `anchors`, built once and cached; *out is a reference of the caller's own
@@ -60,12 +55,5 @@ altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
  * random positive 16-octet serial number. */
 altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
 altroot_err altroot_x509_set_serial(X509 *x);
-/* A server SSL_CTX's certificate chain (leaf first) and private key, checked to match. Needs
- * <openssl/ssl.h> for SSL_CTX; declared here for tls.c and tls_event.c. */
-struct ssl_ctx_st;
-altroot_err altroot_ssl_ctx_set_identity(struct ssl_ctx_st *ctx, const altroot_certs *chain,
-                                         const altroot_key *key);
-/* Drain OpenSSL's error queue into a one-line description (may be empty). */
-void altroot_ossl_error_line(char *out, size_t len);
 
 #endif

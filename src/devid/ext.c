@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <altroot/alloc.h>
 #include <altroot/devid.h>
@@ -85,6 +86,25 @@ altroot_err altroot_devid_parse_masa_url(altroot_span value, bool lenient, char 
     TRY(copy_string(e.value, out));
     *utf8 = is_utf8;
     return ALTROOT_OK;
+}
+
+/* Declared in mud.h; here because the id-pe-mud-url decoder below is its lowest user (mud/
+ * builds on devid/, not the reverse). */
+bool altroot_mud_url_valid(const char *url)
+{
+    static const char scheme[] = "https://";
+    if (url == NULL || strncasecmp(url, scheme, sizeof scheme - 1) != 0)
+        return false;
+    size_t n = strlen(url);
+    if (n > ALTROOT_MUD_URL_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)url[i] < 0x21u || (unsigned char)url[i] > 0x7Eu)
+            return false;
+    /* RFC 3986 3.2: authority up to the next "/", "?" or "#"; no userinfo. */
+    const char *auth = url + sizeof scheme - 1;
+    size_t alen = strcspn(auth, "/?#");
+    return alen > 0 && memchr(auth, '@', alen) == NULL;
 }
 
 /* RFC 8520 10: MUDURLSyntax ::= IA5String; RFC 8520 (MUD URL): the scheme MUST be https. */

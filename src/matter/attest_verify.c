@@ -11,7 +11,7 @@
 
 #include "../core/guard.h"
 #include "../encoding/tlv.h"
-#include "attest_internal.h"
+#include "attest.h"
 
 /* kid of the well-known "Matter Test CD Signing Authority" key. */
 static const uint8_t TEST_CD_KID[20] = {0x62, 0xFA, 0x82, 0x33, 0x59, 0xAC, 0xFA, 0xA9, 0x96, 0x3E,
@@ -281,7 +281,7 @@ void altroot_matter_attestation_clear(altroot_matter_attestation *a)
 
 /* ---- AttestationResponse ---- */
 
-/* attest_internal.h describes the schema. */
+/* attest.h describes the schema. */
 altroot_err altroot_matter_elements_decode(altroot_span tlv, altroot_matter_elements *out)
 {
     ENSURE(tlv.len > 0 && tlv.len <= ELEMENTS_MAX, ALTROOT_E_MATTER_ELEMENTS);

@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -37,23 +36,6 @@ void altroot_mud_file_clear(altroot_mud_file *f)
         altroot_free(*strs[i]);
     altroot_strlist_clear(&f->extensions);
     memset(f, 0, sizeof *f);
-}
-
-bool altroot_mud_url_valid(const char *url)
-{
-    static const char scheme[] = "https://";
-    if (url == NULL || strncasecmp(url, scheme, sizeof scheme - 1) != 0)
-        return false;
-    size_t n = strlen(url);
-    if (n > ALTROOT_MUD_URL_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)url[i] < 0x21u || (unsigned char)url[i] > 0x7Eu)
-            return false;
-    /* RFC 3986 3.2: authority up to the next "/", "?" or "#"; no userinfo. */
-    const char *auth = url + sizeof scheme - 1;
-    size_t alen = strcspn(auth, "/?#");
-    return alen > 0 && memchr(auth, '@', alen) == NULL;
 }
 
 /* An optional string leaf, copied. */

@@ -7,7 +7,7 @@
 #include <altroot/verdict_cache.h>
 
 #include "../core/guard.h"
-#include "../trust/verdict_internal.h"
+#include "../trust/verdict_move.h"
 
 typedef struct entry {
     bool used;
@@ -195,7 +195,7 @@ altroot_err altroot_evaluate_chain_cached(altroot_verdict_cache *cache, const al
             store_copy(cache, key, at, reuse_until(cache, chain, at), &v);
     }
     if (err == ALTROOT_OK)
-        err = verdict_move_evaluation(out, &v);
+        err = altroot_verdict_move_evaluation(out, &v);
     altroot_verdict_clear(&v);
     if (hit != NULL)
         *hit = found && err == ALTROOT_OK;

@@ -6,7 +6,7 @@
 #include <altroot/verdict.h>
 
 #include "../core/guard.h"
-#include "verdict_internal.h"
+#include "verdict_move.h"
 
 static altroot_err copy_facts(altroot_facts *dst, const altroot_facts *src)
 {
@@ -111,7 +111,7 @@ static void move_string(char **dst, char **src)
     *src = NULL;
 }
 
-altroot_err verdict_move_evaluation(altroot_verdict *dst, altroot_verdict *src)
+altroot_err altroot_verdict_move_evaluation(altroot_verdict *dst, altroot_verdict *src)
 {
     ENSURE(dst->root_count == 0, ALTROOT_E_INTERNAL); /* an evaluation adds the roots */
     copy_evaluation_scalars(dst, src);

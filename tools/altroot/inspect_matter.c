@@ -5,7 +5,7 @@
 
 #include <altroot/matter.h>
 
-#include "../../src/matter/attest_internal.h"
+#include "../../src/matter/attest.h"
 #include "../../src/matter/cert.h"
 #include "inspect.h"
 

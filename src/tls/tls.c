@@ -14,7 +14,7 @@
 #include <altroot/alloc.h>
 #include <altroot/tls.h>
 
-#include "ossl.h"
+#include "../crypto/ossl_tls.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 
@@ -219,22 +219,10 @@ altroot_err altroot_tls_connect(int fd, const char *sni, int timeout_ms, altroot
     return ALTROOT_OK;
 }
 
-altroot_err altroot_ssl_ctx_set_identity(SSL_CTX *ctx, const altroot_certs *chain,
-                                         const altroot_key *key)
-{
-    OSSL_ENSURE(SSL_CTX_use_certificate(ctx, chain->items[0]->x509), ALTROOT_E_CRYPTO);
-    for (size_t i = 1; i < chain->count; i++)
-        OSSL_ENSURE(SSL_CTX_add1_chain_cert(ctx, chain->items[i]->x509), ALTROOT_E_CRYPTO);
-    OSSL_ENSURE(SSL_CTX_use_PrivateKey(ctx, key->pkey), ALTROOT_E_ARG);
-    OSSL_ENSURE(SSL_CTX_check_private_key(ctx), ALTROOT_E_ARG);
-    return ALTROOT_OK;
-}
-
 altroot_err altroot_tls_server_new(const altroot_certs *chain, const altroot_key *key,
                                    altroot_tls_server **out)
 {
-    ENSURE(chain != NULL && chain->count > 0 && key != NULL && key->has_private && out != NULL,
-           ALTROOT_E_ARG);
+    ENSURE(altroot_ssl_identity_usable(chain, key) && out != NULL, ALTROOT_E_ARG);
     altroot_tls_server *s = altroot_calloc(1, sizeof *s);
     ENSURE(s != NULL, ALTROOT_E_NOMEM);
     altroot_err err = ALTROOT_OK;

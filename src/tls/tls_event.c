@@ -10,7 +10,7 @@
 #include <altroot/alloc.h>
 #include <altroot/tls_event.h>
 
-#include "ossl.h"
+#include "../crypto/ossl_tls.h"
 
 /* Sessions that resume by ID need server-side state; cap it so a handshake flood cannot grow it
  * without bound (tickets, the default, need none). */
@@ -64,8 +64,7 @@ static altroot_err configure(SSL_CTX *ctx, const altroot_certs *chain, const alt
 altroot_err altroot_tls_event_server_new(const altroot_certs *chain, const altroot_key *key,
                                          altroot_tls_event_server **out)
 {
-    ENSURE(chain != NULL && chain->count > 0 && key != NULL && key->has_private && out != NULL,
-           ALTROOT_E_ARG);
+    ENSURE(altroot_ssl_identity_usable(chain, key) && out != NULL, ALTROOT_E_ARG);
     altroot_tls_event_server *s = altroot_calloc(1, sizeof *s);
     ENSURE(s != NULL, ALTROOT_E_NOMEM);
     altroot_err err = ALTROOT_OK;

@@ -1,6 +1,7 @@
-/* Internal to src/matter: attestation pieces shared with tests and fuzz targets. */
-#ifndef ALTROOT_MATTER_ATTEST_INTERNAL_H
-#define ALTROOT_MATTER_ATTEST_INTERNAL_H
+/* Matter attestation pieces the library does not install, for the altroot tool, tests and fuzz
+ * targets. */
+#ifndef ALTROOT_MATTER_ATTEST_H
+#define ALTROOT_MATTER_ATTEST_H
 
 #include <altroot/buf.h>
 #include <altroot/error.h>

@@ -13,7 +13,7 @@
 #include <altroot/tls.h>
 #include <altroot/verdict_cache.h>
 
-#include "ossl.h"
+#include "../crypto/ossl_tls.h"
 
 /* Per SSL_CTX: a copy of the configuration; per SSL: where the verdict goes. */
 typedef struct ctx_hook {

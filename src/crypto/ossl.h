@@ -49,22 +49,24 @@ struct altroot_key {
 };
 
 /* Wrap an X509 (ownership taken, also on failure) into a new altroot_cert. */
-altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
+ALTROOT_MUST_CHECK altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
 /* Wrap an EVP_PKEY (ownership taken, also on failure). */
-altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private, altroot_key **out);
+ALTROOT_MUST_CHECK altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private,
+                                                altroot_key **out);
 /* The anchor store of `anchors`, built once and cached; *out is a reference of the caller's own
  * (X509_STORE_free it), valid even if another thread adds an anchor meanwhile. */
-altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
+ALTROOT_MUST_CHECK altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
 /* Certificate fields shared by every issuer in src/crypto: a validity time (RFC 5280 4.1.2.5:
  * UTCTime through 2049, GeneralizedTime after, ALTROOT_TIME_NO_EXPIRY as 99991231235959Z) and a
  * random positive 16-octet serial number. */
-altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
-altroot_err altroot_x509_set_serial(X509 *x);
+ALTROOT_MUST_CHECK altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
+ALTROOT_MUST_CHECK altroot_err altroot_x509_set_serial(X509 *x);
 /* A server SSL_CTX's certificate chain (leaf first) and private key, checked to match. Needs
  * <openssl/ssl.h> for SSL_CTX; declared here for tls.c and tls_event.c. */
 struct ssl_ctx_st;
-altroot_err altroot_ssl_ctx_set_identity(struct ssl_ctx_st *ctx, const altroot_certs *chain,
-                                         const altroot_key *key);
+ALTROOT_MUST_CHECK altroot_err altroot_ssl_ctx_set_identity(struct ssl_ctx_st *ctx,
+                                                            const altroot_certs *chain,
+                                                            const altroot_key *key);
 /* Drain OpenSSL's error queue into a one-line description (may be empty). */
 void altroot_ossl_error_line(char *out, size_t len);
 

@@ -6,7 +6,7 @@
 
 #include <altroot/altroot.h>
 
-/* Exit codes of every command (DESIGN.md): */
+/* Exit codes of every command, one per outcome, the same for every verb: */
 enum {
     EXIT_VERIFIED = 0,     /* verified / trusted */
     EXIT_NOT_VERIFIED = 1, /* not verified: the report says why */

@@ -3,6 +3,7 @@
 #  - only src/crypto/ and src/tls/ include OpenSSL headers (the crypto boundary, and the TLS
 #    transport and verifier hooks built on it);
 #  - banned functions (unbounded string functions, shell-outs, non-reentrant parsers);
+#  - no comment or doc refers to files outside the tree or to issue numbers;
 #  - no raw memcpy on untrusted input outside the buffer module and the crypto boundary is a
 #    review rule, not a grep: it is left to review.
 set -u
@@ -19,6 +20,16 @@ banned='\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|atof|tmpnam|mkte
 hits=$(grep -rnE "$banned" $lib_dirs 2>/dev/null | grep -v '^\S*:\s*/\?\*' )
 if [ -n "$hits" ]; then
     echo "banned functions:"; echo "$hits"; status=1
+fi
+
+# Comments and docs say the thing itself: no pointer to files outside the repository (design or
+# style notes, anything beside it except the test vectors in ../shared/vectors) and no tracker
+# numbers of this project (another project's "issue #N" or "PR #N" is a citation and stays).
+outside='(DESIGN|STYLE)\.md|DESIGN:|shared/notes|\.\./shared/[^v]|\b[Ii]ssues? [0-9]'
+hits=$(git ls-files | grep -vE '^fuzz/corpus/|^scripts/check-source\.sh$' |
+    xargs grep -nIE "$outside" 2>/dev/null)
+if [ -n "$hits" ]; then
+    echo "references to files outside the tree or to issue numbers:"; echo "$hits"; status=1
 fi
 
 # Static analysis: cppcheck's warning and portability checks on the library and the tools.

@@ -5,6 +5,9 @@
 # Prints every warning once (a header's warning is reported by every file that includes it) and
 # exits non-zero if there is any. Extra arguments after the build dir restrict the run to those
 # files, e.g. `scripts/tidy.sh build src/core/buf.c`.
+# ALTROOT_ANALYSIS_GUARDS makes src/core/guard.h expand TRY/ENSURE as if/else statements instead
+# of do {} while (0) blocks (the same control flow), so the nesting limit counts the code's own
+# blocks only; that if/else form is what -Wno-dangling-else is for.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build}
@@ -37,7 +40,9 @@ trap 'rm -rf "$out"' EXIT
 # Each clang-tidy writes its own file so parallel output is never interleaved.
 printf '%s\n' "${files[@]}" |
     xargs -P "$(nproc)" -I{} sh -c \
-        'clang-tidy --quiet -p "$1" "$2" >"$3/$(echo "$2" | tr / _).log" 2>&1 || echo "$2" >>"$3/failed"' \
+        'clang-tidy --quiet -p "$1" --extra-arg=-DALTROOT_ANALYSIS_GUARDS \
+            --extra-arg=-Wno-dangling-else "$2" >"$3/$(echo "$2" | tr / _).log" 2>&1 ||
+            echo "$2" >>"$3/failed"' \
         sh "$dir" {} "$out"
 
 # A diagnostic starts with "path:line:col: warning|error:"; its source excerpt follows until

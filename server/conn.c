@@ -218,17 +218,29 @@ static step_result response_done(conn *c)
     return STEP_AGAIN;
 }
 
+/* The output buffer is empty: the response is done, or the next file chunk is read into it.
+ * False when the connection is over (done or closed), with its step in `*next`. */
+static bool have_output(conn *c, step_result *next)
+{
+    if (c->out_pos != c->out.len)
+        return true;
+    if (c->file_fd < 0 || c->file_left == 0) {
+        *next = response_done(c);
+        return false;
+    }
+    if (refill(c))
+        return true;
+    conn_close(c);
+    *next = STEP_WAIT;
+    return false;
+}
+
 static step_result do_write(conn *c)
 {
     for (int turn = 0; turn < WRITES_PER_TURN; turn++) {
-        if (c->out_pos == c->out.len) {
-            if (c->file_fd < 0 || c->file_left == 0)
-                return response_done(c);
-            if (!refill(c)) {
-                conn_close(c);
-                return STEP_WAIT;
-            }
-        }
+        step_result next = STEP_WAIT;
+        if (!have_output(c, &next))
+            return next;
         size_t len = c->out.len - c->out_pos, put = 0;
         altroot_tls_want want = ALTROOT_TLS_WANT_NONE;
         if (len > FILE_CHUNK)

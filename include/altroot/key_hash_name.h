@@ -1,10 +1,11 @@
 /*
  * Key-hash names: a self-certifying host name that carries a hash of the server's public key
- * (DESIGN.md "Name binding"; draft-wing-settle-public-key-hash-01, sections 4.1, 5 and 6,
- * docs/key-hash-name.md). The form is FRIENDLY "." ALG HASH "." LOCAL-DOMAIN: the second label is
- * one digit naming the hash algorithm (0, SHA-256, the only one defined) followed by the base32
- * (RFC 4648 section 6, no padding, any letter case) of the hash of the DER SubjectPublicKeyInfo,
- * and the name ends in a local domain (.local, .home.arpa, .internal, .localhost).
+ * (a name binding of its own, below a SAN and the Matter instance name;
+ * draft-wing-settle-public-key-hash-01, sections 4.1, 5 and 6, docs/key-hash-name.md). The form is
+ * FRIENDLY "." ALG HASH "." LOCAL-DOMAIN: the second label is one digit naming the hash algorithm
+ * (0, SHA-256, the only one defined) followed by the base32 (RFC 4648 section 6, no padding, any
+ * letter case) of the hash of the DER SubjectPublicKeyInfo, and the name ends in a local domain
+ * (.local, .home.arpa, .internal, .localhost).
  */
 #ifndef ALTROOT_KEY_HASH_NAME_H
 #define ALTROOT_KEY_HASH_NAME_H

@@ -1,8 +1,9 @@
 /*
- * Pins: a device the user accepted for a name (DESIGN.md "Name binding", decision rules 2 and 5).
- * A pin records the attested identity of one unit, not its TLS key, so the device may renew its
- * TLS certificate; the evidence binds each new key to the same attestation key. One JSON file per
- * pin in the `pins/` directory of the trust store; the format is in docs/trust-store.md.
+ * Pins: a device the user accepted for a name (the last name binding, decision rules 2 and 5 of
+ * docs/decisions.md). A pin records the attested identity of one unit, not its TLS key, so the
+ * device may renew its TLS certificate; the evidence binds each new key to the same attestation
+ * key. One JSON file per pin in the `pins/` directory of the trust store; the format is in
+ * docs/trust-store.md.
  */
 #ifndef ALTROOT_PIN_H
 #define ALTROOT_PIN_H

@@ -13,7 +13,7 @@
 #include <altroot/list.h>
 #include <altroot/x509.h>
 
-/* The anchor kinds of DESIGN.md; the value of each is stable. */
+/* The anchor kinds a trust store holds (docs/trust-store.md); the value of each is stable. */
 #define ALTROOT_ANCHOR_KIND_LIST(X)                                                                \
     X(MATTER_PAA, 0, "matter-paa", "Matter PAA certificates (attestation)")                        \
     X(MATTER_CD, 1, "matter-cd", "Matter CD signing certificates (certification)")                 \

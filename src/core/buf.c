@@ -4,6 +4,7 @@
 #include <altroot/buf.h>
 
 #include "guard.h"
+#include "text.h"
 
 altroot_err altroot_bytes_reserve(altroot_bytes *b, size_t extra)
 {
@@ -199,7 +200,12 @@ void altroot_hex_encode(altroot_span span, char *out)
     out[2 * span.len] = '\0';
 }
 
-static int hex_value(char ch)
+bool altroot_text_is_space(uint8_t ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+int altroot_hex_digit(uint8_t ch)
 {
     if (ch >= '0' && ch <= '9')
         return ch - '0';
@@ -210,6 +216,26 @@ static int hex_value(char ch)
     return -1;
 }
 
+altroot_err altroot_hex_decode_append(altroot_span text, unsigned flags, altroot_bytes *out)
+{
+    ENSURE(out != NULL, ALTROOT_E_INTERNAL);
+    int hi = -1;
+    for (size_t i = 0; i < text.len; i++) {
+        if ((flags & ALTROOT_HEX_SKIP_SPACE) != 0 && altroot_text_is_space(text.ptr[i]))
+            continue;
+        int v = altroot_hex_digit(text.ptr[i]);
+        ENSURE(v >= 0, ALTROOT_E_MALFORMED);
+        if (hi < 0) {
+            hi = v;
+            continue;
+        }
+        TRY(altroot_bytes_append_u8(out, (uint8_t)(hi << 4 | v)));
+        hi = -1;
+    }
+    ENSURE(hi < 0, ALTROOT_E_MALFORMED);
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_hex_decode(const char *hex, altroot_bytes *out)
 {
     ENSURE(hex != NULL && out != NULL, ALTROOT_E_INTERNAL);
@@ -218,12 +244,7 @@ altroot_err altroot_hex_decode(const char *hex, altroot_bytes *out)
     altroot_bytes tmp = ALTROOT_BYTES_INIT;
     altroot_err err = ALTROOT_OK;
     TRY_GOTO(altroot_bytes_reserve(&tmp, n / 2));
-    for (size_t i = 0; i < n; i += 2) {
-        int hi = hex_value(hex[i]);
-        int lo = hex_value(hex[i + 1]);
-        ENSURE_GOTO(hi >= 0 && lo >= 0, ALTROOT_E_MALFORMED);
-        TRY_GOTO(altroot_bytes_append_u8(&tmp, (uint8_t)(hi << 4 | lo)));
-    }
+    TRY_GOTO(altroot_hex_decode_append((altroot_span){(const uint8_t *)hex, n}, 0, &tmp));
     altroot_bytes_clear(out);
     *out = tmp;
     return ALTROOT_OK;
@@ -243,38 +264,57 @@ static int b64_value(uint8_t ch)
     return ch == '+' ? 62 : ch == '/' ? 63 : -1;
 }
 
-static bool is_space(uint8_t ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/* A base64 decoder between characters: the group so far, the characters taken, the '='s. */
+/* A base64 decoder between characters: the group so far, the data characters taken, the '='s. */
 typedef struct b64_state {
     uint32_t acc;
     size_t n, pad;
 } b64_state;
 
-/* Takes one non-space character; a completed group of four appends its bytes to `out`. */
+/* Takes one non-space character; a completed group of four appends its three bytes to `out`.
+ * Once a '=' is seen only '=' may follow, at most two. */
 static altroot_err b64_take(b64_state *st, uint8_t ch, altroot_bytes *out)
 {
-    ENSURE(st->pad == 0 || ch == '=', ALTROOT_E_MALFORMED);
-    if (ch == '=') {
-        ENSURE(st->n % 4 >= 2 && ++st->pad <= 2, ALTROOT_E_MALFORMED);
-        st->acc <<= 6;
-    } else {
-        int v = b64_value(ch);
-        ENSURE(v >= 0, ALTROOT_E_MALFORMED);
-        st->acc = st->acc << 6 | (uint32_t)v;
+    if (ch == '=' || st->pad > 0) {
+        ENSURE(ch == '=' && ++st->pad <= 2, ALTROOT_E_MALFORMED);
+        return ALTROOT_OK;
     }
+    int v = b64_value(ch);
+    ENSURE(v >= 0, ALTROOT_E_MALFORMED);
+    st->acc = st->acc << 6 | (uint32_t)v;
     if (++st->n % 4 != 0)
         return ALTROOT_OK;
-    uint32_t acc = st->acc;
-    ENSURE(st->pad == 0 || (st->pad == 1 && (acc & 0xFF) == 0) ||
-               (st->pad == 2 && (acc & 0xFFFF) == 0),
-           ALTROOT_E_MALFORMED);
-    uint8_t b[3] = {(uint8_t)(acc >> 16), (uint8_t)(acc >> 8), (uint8_t)acc};
+    uint8_t b[3] = {(uint8_t)(st->acc >> 16), (uint8_t)(st->acc >> 8), (uint8_t)st->acc};
     st->acc = 0;
-    return altroot_bytes_append(out, b, 3 - st->pad);
+    return altroot_bytes_append(out, b, sizeof b);
+}
+
+/* The short last group: two characters carry one byte and 4 spare bits, three carry two bytes
+ * and 2 spare bits; one character carries no whole byte. */
+static altroot_err b64_finish(const b64_state *st, unsigned flags, altroot_bytes *out)
+{
+    size_t rem = st->n % 4;
+    ENSURE(rem != 1, ALTROOT_E_MALFORMED);
+    if ((flags & ALTROOT_B64_PAD_OPTIONAL) == 0)
+        ENSURE((rem + st->pad) % 4 == 0, ALTROOT_E_MALFORMED);
+    if (rem == 0)
+        return ALTROOT_OK;
+    unsigned spare = rem == 2 ? 4 : 2;
+    if ((flags & ALTROOT_B64_NONCANONICAL) == 0)
+        ENSURE((st->acc & ((1u << spare) - 1u)) == 0, ALTROOT_E_MALFORMED);
+    uint32_t v = st->acc >> spare;
+    uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+    return rem == 3 ? altroot_bytes_append(out, b, 2) : altroot_bytes_append_u8(out, b[1]);
+}
+
+altroot_err altroot_base64_decode_append(altroot_span text, unsigned flags, altroot_bytes *out)
+{
+    ENSURE(out != NULL, ALTROOT_E_INTERNAL);
+    b64_state st = {0, 0, 0};
+    for (size_t i = 0; i < text.len; i++) {
+        if (!altroot_text_is_space(text.ptr[i]))
+            TRY(b64_take(&st, text.ptr[i], out));
+    }
+    return b64_finish(&st, flags, out);
 }
 
 /* RFC 4648 4; padding is required, and the unused bits of the last group must be zero (a
@@ -284,13 +324,7 @@ altroot_err altroot_base64_decode(altroot_span text, altroot_bytes *out)
     ENSURE(out != NULL, ALTROOT_E_INTERNAL);
     altroot_bytes tmp = ALTROOT_BYTES_INIT;
     altroot_err err = ALTROOT_OK;
-    b64_state st = {0, 0, 0};
-    for (size_t i = 0; i < text.len; i++) {
-        if (is_space(text.ptr[i]))
-            continue;
-        TRY_GOTO(b64_take(&st, text.ptr[i], &tmp));
-    }
-    ENSURE_GOTO(st.n % 4 == 0, ALTROOT_E_MALFORMED);
+    TRY_GOTO(altroot_base64_decode_append(text, 0, &tmp));
     altroot_bytes_clear(out);
     *out = tmp;
     return ALTROOT_OK;

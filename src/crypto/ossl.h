@@ -46,14 +46,15 @@ struct altroot_key {
 };
 
 /* Wrap an EVP_PKEY (ownership taken, also on failure). */
-altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private, altroot_key **out);
+ALTROOT_MUST_CHECK altroot_err altroot_key_wrap(EVP_PKEY *pkey, bool has_private,
+                                                altroot_key **out);
 /* The anchor store of `anchors`, built once and cached; *out is a reference of the caller's own
  * (X509_STORE_free it), valid even if another thread adds an anchor meanwhile. */
-altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
+ALTROOT_MUST_CHECK altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
 /* Certificate fields shared by every issuer in src/crypto: a validity time (RFC 5280 4.1.2.5:
  * UTCTime through 2049, GeneralizedTime after, ALTROOT_TIME_NO_EXPIRY as 99991231235959Z) and a
  * random positive 16-octet serial number. */
-altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
-altroot_err altroot_x509_set_serial(X509 *x);
+ALTROOT_MUST_CHECK altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
+ALTROOT_MUST_CHECK altroot_err altroot_x509_set_serial(X509 *x);
 
 #endif

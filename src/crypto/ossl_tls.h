@@ -22,12 +22,13 @@
 #define OSSL_ENSURE_GOTO(expr, code) ENSURE_GOTO(OSSL_OK(expr), code)
 
 /* Wrap an X509 (ownership taken, also on failure) into a new altroot_cert. */
-altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
+ALTROOT_MUST_CHECK altroot_err altroot_cert_wrap_x509(X509 *x509, altroot_cert **out);
 /* A server SSL_CTX's certificate chain (leaf first) and private key, checked to match. Needs
  * <openssl/ssl.h> for SSL_CTX (ssl_identity.c, for src/tls/tls.c and tls_event.c). */
 struct ssl_ctx_st;
-altroot_err altroot_ssl_ctx_set_identity(struct ssl_ctx_st *ctx, const altroot_certs *chain,
-                                         const altroot_key *key);
+ALTROOT_MUST_CHECK altroot_err altroot_ssl_ctx_set_identity(struct ssl_ctx_st *ctx,
+                                                            const altroot_certs *chain,
+                                                            const altroot_key *key);
 /* Whether `chain` has a leaf and `key` a private key: what a TLS server identity needs. */
 bool altroot_ssl_identity_usable(const altroot_certs *chain, const altroot_key *key);
 /* Drain OpenSSL's error queue into a one-line description (may be empty). */

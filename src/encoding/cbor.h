@@ -59,7 +59,7 @@ typedef struct altroot_cbor_item {
 } altroot_cbor_item;
 
 /* Decode `in` as exactly one well-formed item (checked to the bottom). */
-altroot_err altroot_cbor_decode(altroot_span in, altroot_cbor_item *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_decode(altroot_span in, altroot_cbor_item *out);
 
 /* Walk the children of an array (one per call) or the keys and values of a map (key, value,
  * key, ...). */
@@ -69,33 +69,38 @@ typedef struct altroot_cbor_iter {
 } altroot_cbor_iter;
 
 /* Open `item` as an array of exactly `count` elements (SIZE_MAX: any count). */
-altroot_err altroot_cbor_array(const altroot_cbor_item *item, size_t count, altroot_cbor_iter *it);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_array(const altroot_cbor_item *item, size_t count,
+                                                  altroot_cbor_iter *it);
 /* Open `item` as a map; `it` yields 2 * pairs items. */
-altroot_err altroot_cbor_map(const altroot_cbor_item *item, altroot_cbor_iter *it);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_map(const altroot_cbor_item *item,
+                                                altroot_cbor_iter *it);
 /* The next child; E_CBOR_TYPE when there is none left. */
-altroot_err altroot_cbor_next(altroot_cbor_iter *it, altroot_cbor_item *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_next(altroot_cbor_iter *it, altroot_cbor_item *out);
 
 /* Typed accessors: E_CBOR_TYPE when the item is not of that type or range. */
-altroot_err altroot_cbor_uint(const altroot_cbor_item *item, uint64_t *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_uint(const altroot_cbor_item *item, uint64_t *out);
 /* Major 0 or 1 as int64 (range-checked). */
-altroot_err altroot_cbor_int(const altroot_cbor_item *item, int64_t *out);
-altroot_err altroot_cbor_bstr(const altroot_cbor_item *item, altroot_span *out);
-altroot_err altroot_cbor_tstr(const altroot_cbor_item *item, altroot_span *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_int(const altroot_cbor_item *item, int64_t *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_bstr(const altroot_cbor_item *item, altroot_span *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_tstr(const altroot_cbor_item *item, altroot_span *out);
 bool altroot_cbor_is_null(const altroot_cbor_item *item);
 /* "bstr .cbor T": the content of a byte string decoded as exactly one item. */
-altroot_err altroot_cbor_unwrap(const altroot_cbor_item *item, altroot_cbor_item *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_unwrap(const altroot_cbor_item *item,
+                                                   altroot_cbor_item *out);
 /* Find the value of integer key `key` in a map; E_NOT_FOUND when absent. */
-altroot_err altroot_cbor_map_find(const altroot_cbor_item *map, int64_t key,
-                                  altroot_cbor_item *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_map_find(const altroot_cbor_item *map, int64_t key,
+                                                     altroot_cbor_item *out);
 
 /* ---- writer: deterministic (shortest-form heads, definite lengths) ---- */
 
-altroot_err altroot_cbor_put_head(altroot_bytes *out, altroot_cbor_major major, uint64_t arg);
-altroot_err altroot_cbor_put_int(altroot_bytes *out, int64_t v);
-altroot_err altroot_cbor_put_bstr(altroot_bytes *out, altroot_span bytes);
-altroot_err altroot_cbor_put_tstr(altroot_bytes *out, const char *text, size_t len);
-altroot_err altroot_cbor_put_null(altroot_bytes *out);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_put_head(altroot_bytes *out, altroot_cbor_major major,
+                                                     uint64_t arg);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_put_int(altroot_bytes *out, int64_t v);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_put_bstr(altroot_bytes *out, altroot_span bytes);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_put_tstr(altroot_bytes *out, const char *text,
+                                                     size_t len);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_put_null(altroot_bytes *out);
 /* Append already-encoded CBOR as it is. */
-altroot_err altroot_cbor_put_raw(altroot_bytes *out, altroot_span raw);
+ALTROOT_MUST_CHECK altroot_err altroot_cbor_put_raw(altroot_bytes *out, altroot_span raw);
 
 #endif

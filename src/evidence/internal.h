@@ -56,16 +56,17 @@ typedef struct evd_map {
     altroot_span last; /* encoding of the previous key, empty before the first */
 } evd_map;
 
-altroot_err evd_map_open(const altroot_cbor_item *item, evd_map *m);
+ALTROOT_MUST_CHECK altroot_err evd_map_open(const altroot_cbor_item *item, evd_map *m);
 /* The next pair; *done when none is left. E_EVIDENCE_FORMAT for a non-integer key,
  * E_EVIDENCE_NOT_DETERMINISTIC for a key out of order. */
-altroot_err evd_map_next(evd_map *m, int64_t *key, altroot_cbor_item *value, bool *done);
+ALTROOT_MUST_CHECK altroot_err evd_map_next(evd_map *m, int64_t *key, altroot_cbor_item *value,
+                                            bool *done);
 /* The same for a key of any type (returned as an item). */
-altroot_err evd_map_next_item(evd_map *m, altroot_cbor_item *key, altroot_cbor_item *value,
-                              bool *done);
+ALTROOT_MUST_CHECK altroot_err evd_map_next_item(evd_map *m, altroot_cbor_item *key,
+                                                 altroot_cbor_item *value, bool *done);
 
 /* Write a deterministic map's integer key (callers write keys in the order above). */
-altroot_err evd_put_key(altroot_bytes *out, int64_t key);
+ALTROOT_MUST_CHECK altroot_err evd_put_key(altroot_bytes *out, int64_t key);
 
 /* A deterministic map under construction: entries added in any order, written sorted by the
  * bytewise order of their encoded keys (RFC 8949 4.2.1). Text keys of at most 23 octets. */
@@ -81,13 +82,15 @@ typedef struct evd_builder {
 } evd_builder;
 
 /* Add `label` => `value` (copied). */
-altroot_err evd_builder_add(evd_builder *b, const char *label, altroot_span value);
+ALTROOT_MUST_CHECK altroot_err evd_builder_add(evd_builder *b, const char *label,
+                                               altroot_span value);
 /* Add an unsigned integer key. */
-altroot_err evd_builder_add_uint(evd_builder *b, uint64_t key, altroot_span value);
+ALTROOT_MUST_CHECK altroot_err evd_builder_add_uint(evd_builder *b, uint64_t key,
+                                                    altroot_span value);
 /* Sort the entries by their encoded keys (evd_builder_write does it too). */
 void evd_builder_sort(evd_builder *b);
 /* Append the map to `out`. */
-altroot_err evd_builder_write(evd_builder *b, altroot_bytes *out);
+ALTROOT_MUST_CHECK altroot_err evd_builder_write(evd_builder *b, altroot_bytes *out);
 void evd_builder_clear(evd_builder *b);
 
 /* Human name of a root ("matter", "fdo", "devid", "mud"). */
@@ -110,27 +113,30 @@ typedef struct evd_ctx {
 /* Verify one binding: COSE_Sign1 tag 18 signed by `key`, claims for `root`, cnf, iat/exp, and
  * the digests of exactly the non-binding `members` of its root.
  * Failures go to `f` under `where`; `claims` is filled when the claims decoded (*decoded). */
-altroot_err evd_check_binding(const evd_ctx *c, altroot_span binding,
-                              const altroot_evidence_members *members, altroot_evidence_root root,
-                              const altroot_key *key, const char *where,
-                              altroot_evidence_claims *claims, bool *decoded, altroot_failures *f);
+ALTROOT_MUST_CHECK altroot_err evd_check_binding(const evd_ctx *c, altroot_span binding,
+                                                 const altroot_evidence_members *members,
+                                                 altroot_evidence_root root, const altroot_key *key,
+                                                 const char *where, altroot_evidence_claims *claims,
+                                                 bool *decoded, altroot_failures *f);
 
 /* Whether `host` names the Matter operational instance `name` ("<CFID>-<NodeID>" with or
  * without ".local", any case). */
 bool evd_instance_name_matches(const char *host, const char *name);
 /* Whether `host` is a DNS or IP SAN of `leaf`; *ip says which kind matched. */
-altroot_err evd_san_matches(const altroot_cert *leaf, const char *host, bool *match, bool *ip);
+ALTROOT_MUST_CHECK altroot_err evd_san_matches(const altroot_cert *leaf, const char *host,
+                                               bool *match, bool *ip);
 /* Bind the verdict's name (method, by). */
-altroot_err evd_bind_name(altroot_verdict *v, const char *method, const char *name, const char *by);
+ALTROOT_MUST_CHECK altroot_err evd_bind_name(altroot_verdict *v, const char *method,
+                                             const char *name, const char *by);
 
 /* Set r->identity to "spki-sha256:<hex>" of the unit's attestation certificate's key: what a pin
  * records (include/altroot/pin.h). */
-altroot_err evd_set_identity(altroot_root_result *r, const altroot_cert *unit);
+ALTROOT_MUST_CHECK altroot_err evd_set_identity(altroot_root_result *r, const altroot_cert *unit);
 
-altroot_err evd_verify_matter(evd_ctx *c, const altroot_evidence_matter *e);
-altroot_err evd_verify_fdo(evd_ctx *c, const altroot_evidence_fdo *e);
-altroot_err evd_verify_devid(evd_ctx *c, const altroot_evidence_devid *e);
-altroot_err evd_verify_mud(evd_ctx *c, const altroot_evidence_mud *e);
+ALTROOT_MUST_CHECK altroot_err evd_verify_matter(evd_ctx *c, const altroot_evidence_matter *e);
+ALTROOT_MUST_CHECK altroot_err evd_verify_fdo(evd_ctx *c, const altroot_evidence_fdo *e);
+ALTROOT_MUST_CHECK altroot_err evd_verify_devid(evd_ctx *c, const altroot_evidence_devid *e);
+ALTROOT_MUST_CHECK altroot_err evd_verify_mud(evd_ctx *c, const altroot_evidence_mud *e);
 
 /* Record the artefacts' failures into the root result, keeping "no anchors of this kind" apart
  * from tampering: returns whether any failure other than E_NO_ANCHORS was recorded. */
@@ -138,7 +144,7 @@ bool evd_tampered(const altroot_root_result *r);
 
 /* The TLS leaf outside its validity period at `at` fails every root added to `v` from index
  * `first` on (evaluate.c; docs/decisions.md "The TLS leaf's validity"). */
-altroot_err evd_judge_leaf(const altroot_certs *chain, altroot_time at, altroot_verdict *v,
-                           size_t first);
+ALTROOT_MUST_CHECK altroot_err evd_judge_leaf(const altroot_certs *chain, altroot_time at,
+                                              altroot_verdict *v, size_t first);
 
 #endif

@@ -1,5 +1,5 @@
-/* Name binding helpers shared by the primary and secondary integrations (DESIGN.md "Name
- * binding"): a SAN under an anchor you hold, the Matter operational instance name. */
+/* Name binding helpers shared by the primary and secondary integrations (in the order
+ * names bind): a SAN under an anchor you hold, the Matter operational instance name. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>

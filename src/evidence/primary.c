@@ -1,5 +1,5 @@
 /*
- * Primary integration (DESIGN.md "Per root"): the alternative anchor replaces the Web PKI for the
+ * Primary integration (one mode per root): the alternative anchor replaces the Web PKI for the
  * connection, and the presented TLS chain is judged by the ecosystem's own profile rules.
  *   - Matter: the NOC chain in X.509 DER form, under your fabric's RCAC; the name is the
  *     operational instance name.

@@ -230,7 +230,7 @@ static altroot_err classify_four(dec *d, const altroot_cbor_item *top)
 {
     altroot_cbor_iter it;
     altroot_cbor_item hdr, hmac, chain, entries;
-    (void)altroot_cbor_array(top, 4, &it);
+    TRY(altroot_cbor_array(top, 4, &it));
     TRY(altroot_cbor_next(&it, &hdr));
     TRY(altroot_cbor_next(&it, &hmac));
     TRY(altroot_cbor_next(&it, &chain));

@@ -10,47 +10,23 @@
 #include <altroot/fdo.h>
 
 #include "../core/guard.h"
+#include "../core/text.h"
 #include "fdo_internal.h"
 
 #define PEM_LABEL_MAX 64
 static const char VOUCHER_LABEL[] = "OWNERSHIP VOUCHER";
 
-static int b64_value(uint8_t ch)
-{
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
-}
-
 /* RFC 4648 4, strict: only the alphabet, "=" padding only to complete the last quantum,
- * whitespace (line breaks) ignored. */
+ * whitespace (line breaks) ignored, never empty. The unused bits of the last group are not
+ * checked, as other FDO implementations do not check them. */
 altroot_err fdo_base64_decode(altroot_span text, altroot_bytes *out)
 {
-    altroot_cursor c;
-    altroot_cursor_init(&c, text);
-    uint32_t acc = 0;
-    size_t n = 0, pad = 0;
-    while (altroot_cursor_remaining(&c) > 0) {
-        uint8_t ch = altroot_cursor_u8(&c);
-        if (ch == '\r' || ch == '\n' || ch == ' ' || ch == '\t')
-            continue;
-        int v = 0;
-        if (ch == '=')
-            ENSURE(n % 4 >= 2 && ++pad <= 2, ALTROOT_E_PEM);
-        else
-            ENSURE((v = b64_value(ch)) >= 0 && pad == 0, ALTROOT_E_PEM);
-        acc = (acc << 6) | (uint32_t)v;
-        if (++n % 4 == 0) {
-            uint8_t q[3] = {(uint8_t)(acc >> 16), (uint8_t)(acc >> 8), (uint8_t)acc};
-            TRY(altroot_bytes_append(out, q, 3 - pad));
-            acc = 0;
-        }
-    }
-    ENSURE(n > 0 && n % 4 == 0, ALTROOT_E_PEM);
+    size_t before = out->len;
+    altroot_err err = altroot_base64_decode_append(text, ALTROOT_B64_NONCANONICAL, out);
+    if (err == ALTROOT_E_MALFORMED)
+        return ALTROOT_E_PEM;
+    TRY(err);
+    ENSURE(out->len > before, ALTROOT_E_PEM);
     return ALTROOT_OK;
 }
 

@@ -4,8 +4,8 @@
  * Internal to libaltroot (not exported).
  *
  * Reference: Matter Core Specification 6.5 "Operational Certificate Encoding" [section number from
- * memory] and connectedhomeip src/credentials/CHIPCert.h / CHIPCertToX509.cpp; our summary is in
- * shared/notes/matter-rules.md section 5. The X.509 DER form is what the signature covers, so a
+ * memory] and connectedhomeip src/credentials/CHIPCert.h / CHIPCertToX509.cpp; the rules are
+ * summarised in docs/matter-opcerts.md. The X.509 DER form is what the signature covers, so a
  * TLV certificate is only as good as its DER reconstruction: every choice that DER leaves open
  * (string type, BOOLEAN DEFAULT, time type, integer width) is fixed by the rules below.
  *

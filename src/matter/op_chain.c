@@ -1,6 +1,6 @@
 /*
  * The X.509 chain a Matter device serves as its TLS chain in the primary integration
- * (DESIGN.md, Matter: "the device serves its NOC chain (DER form) as its TLS chain"): the
+ * (the device serves its NOC chain, in DER form, as its TLS chain): the
  * operational certificates rebuilt as DER, leaf first.
  */
 #include <string.h>

@@ -11,6 +11,7 @@
 #include <altroot/matter_op.h>
 
 #include "../core/guard.h"
+#include "../core/text.h"
 #include "../encoding/tlv.h"
 #include "op_internal.h"
 
@@ -34,93 +35,28 @@ void altroot_matter_op_cert_clear(altroot_matter_op_cert *c)
 
 /* ---- text forms ----------------------------------------------------------------------------- */
 
-static bool is_space(uint8_t ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-static int hex_value(uint8_t ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-static int b64_value(uint8_t ch)
-{
-    /* RFC 4648 4: the base64 alphabet. */
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    if (ch == '+')
-        return 62;
-    return ch == '/' ? 63 : -1;
-}
-
-/* Hex digits only, in pairs (whitespace ignored). */
+/* Hex digits only, in pairs (whitespace ignored, also inside a pair); never empty. */
 static altroot_err decode_hex(altroot_span in, altroot_bytes *out)
 {
-    altroot_cursor c;
-    int hi = -1;
-    altroot_cursor_init(&c, in);
-    while (altroot_cursor_remaining(&c) > 0) {
-        uint8_t ch = altroot_cursor_u8(&c);
-        if (is_space(ch))
-            continue;
-        int v = hex_value(ch);
-        ENSURE(v >= 0, ALTROOT_E_MALFORMED);
-        if (hi < 0) {
-            hi = v;
-            continue;
-        }
-        TRY(altroot_bytes_append_u8(out, (uint8_t)(hi << 4 | v)));
-        hi = -1;
-    }
-    ENSURE(hi < 0 && out->len > 0, ALTROOT_E_MALFORMED);
-    return altroot_cursor_finish(&c);
+    TRY(altroot_hex_decode_append(in, ALTROOT_HEX_SKIP_SPACE, out));
+    ENSURE(out->len > 0, ALTROOT_E_MALFORMED);
+    return ALTROOT_OK;
 }
 
-/* RFC 4648 4 base64 with optional '=' padding at the end only; whitespace ignored. Leftover
- * bits must be zero (RFC 4648 3.5: canonical encoding), so one certificate has one text. */
+/* RFC 4648 4 base64 with optional '=' padding at the end only; whitespace ignored; never empty.
+ * Leftover bits must be zero (RFC 4648 3.5: canonical encoding), so one certificate has one
+ * text. */
 static altroot_err decode_b64(altroot_span in, altroot_bytes *out)
 {
-    altroot_cursor c;
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t pad = 0;
-    altroot_cursor_init(&c, in);
-    while (altroot_cursor_remaining(&c) > 0) {
-        uint8_t ch = altroot_cursor_u8(&c);
-        if (is_space(ch))
-            continue;
-        if (ch == '=' || pad > 0) {
-            ENSURE(ch == '=' && ++pad <= 2, ALTROOT_E_MALFORMED);
-            continue;
-        }
-        int v = b64_value(ch);
-        ENSURE(v >= 0, ALTROOT_E_MALFORMED);
-        acc = (acc << 6 | (uint32_t)v) & 0xFFFFFFu;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            TRY(altroot_bytes_append_u8(out, (uint8_t)(acc >> bits)));
-        }
-    }
-    ENSURE(bits < 6 && (acc & ((1u << bits) - 1u)) == 0 && out->len > 0, ALTROOT_E_MALFORMED);
-    return altroot_cursor_finish(&c);
+    TRY(altroot_base64_decode_append(in, ALTROOT_B64_PAD_OPTIONAL, out));
+    ENSURE(out->len > 0, ALTROOT_E_MALFORMED);
+    return ALTROOT_OK;
 }
 
 static bool all_hex(altroot_span in)
 {
     for (size_t i = 0; i < in.len; i++)
-        if (!is_space(in.ptr[i]) && hex_value(in.ptr[i]) < 0)
+        if (!altroot_text_is_space(in.ptr[i]) && altroot_hex_digit(in.ptr[i]) < 0)
             return false;
     return true;
 }
@@ -251,7 +187,7 @@ static bool parse_hex_value(const altroot_name_attr *a, uint64_t *out)
         return false;
     uint64_t v = 0;
     for (size_t i = 0; i < a->value_len; i++) {
-        int h = hex_value(a->value[i]);
+        int h = altroot_hex_digit(a->value[i]);
         if (h < 0)
             return false;
         v = v << 4 | (uint64_t)h;

@@ -1,6 +1,6 @@
 /*
  * Matter operational certificate chain NOC -> (ICAC) -> RCAC, and ownership: the RCAC is one
- * of the user's matter-fabric anchors. Rules (shared/notes/matter-rules.md 6 and 7, from the
+ * of the user's matter-fabric anchors. Rules (from the
  * SDK's ChipDN::GetCertType, ValidateCert, ValidateChipRCAC and FabricTable::VerifyCredentials)
  * are listed in docs/matter-opcerts.md with their codes and tests. Every failure is collected.
  */

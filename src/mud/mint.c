@@ -137,6 +137,17 @@ static altroot_err render(const altroot_mud_mint_params *p, altroot_bytes *file)
     return err;
 }
 
+/* Tamper after signing: the first "48" from `start` on (the cache-validity) becomes "49". */
+static void tamper(altroot_bytes *file, size_t start)
+{
+    for (size_t i = start; i + 2 < file->len; i++) {
+        if (file->ptr[i] == '4' && file->ptr[i + 1] == '8') {
+            file->ptr[i + 1] = '9';
+            return;
+        }
+    }
+}
+
 altroot_err altroot_mud_mint(const altroot_mud_mint_params *p, altroot_bytes *file,
                              altroot_bytes *signature)
 {
@@ -151,14 +162,7 @@ altroot_err altroot_mud_mint(const altroot_mud_mint_params *p, altroot_bytes *fi
                                   .key = p->key,
                                   .chain = p->chain};
     TRY(altroot_cms_sign(&sp, signature));
-    /* Tamper after signing: the cache-validity changes from 48 to 49 hours. */
-    if (p->fault == ALTROOT_MUD_FAULT_TAMPER) {
-        for (size_t i = start; i + 2 < file->len; i++) {
-            if (file->ptr[i] == '4' && file->ptr[i + 1] == '8') {
-                file->ptr[i + 1] = '9';
-                break;
-            }
-        }
-    }
+    if (p->fault == ALTROOT_MUD_FAULT_TAMPER)
+        tamper(file, start);
     return ALTROOT_OK;
 }

@@ -105,7 +105,7 @@ static altroot_err bind_name(altroot_verdict *v, const char *host, const char *b
 }
 
 /* A key-hash name (include/altroot/key_hash_name.h) binds the name to the leaf's key when the
- * hashes match, unless a stronger binding came first (DESIGN.md "Name binding": a SAN under an
+ * hashes match, unless a stronger binding came first (names bind in this order: a SAN under an
  * anchor you hold, the Matter instance name). A mismatch is recorded for decision rule 2; a name
  * that only looks like a key-hash name binds nothing and is reported as a warning. */
 static altroot_err apply_key_hash_name(altroot_verdict *v, const altroot_cert *leaf,

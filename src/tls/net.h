@@ -12,7 +12,8 @@
 /* Resolve `host` and connect to the first address that answers, each attempt bounded by
  * `timeout_ms`. On success *fd is a blocking socket (caller closes) and `addr` holds
  * "a.b.c.d:port" or "[v6]:port". Failures: E_RESOLVE, E_CONNECT, E_TIMEOUT, recorded in `why`. */
-altroot_err altroot_net_connect(const char *host, uint16_t port, int timeout_ms, int *fd,
-                                char addr[NET_ADDR_STR], altroot_failures *why);
+ALTROOT_MUST_CHECK altroot_err altroot_net_connect(const char *host, uint16_t port, int timeout_ms,
+                                                   int *fd, char addr[NET_ADDR_STR],
+                                                   altroot_failures *why);
 
 #endif

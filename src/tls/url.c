@@ -66,7 +66,7 @@ static char *dup_lower(const char *s, size_t n)
     if (d == NULL)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        d[i] = (char)tolower((unsigned char)s[i]);
+        d[i] = (char)(tolower)((unsigned char)s[i]); /* the function: glibc's macro nests */
     d[n] = '\0';
     return d;
 }

@@ -425,6 +425,63 @@ static altroot_err explain_rule7(altroot_verdict *v)
     return ALTROOT_OK;
 }
 
+/* Rule 3: an anchor you hold owns the device and binds the name; a pin for another device
+ * yields to it, with a warning. */
+static altroot_err rule3_owner_named(altroot_verdict *v, const altroot_root_result *owner,
+                                     char *msg, size_t len)
+{
+    set_rule(v, ALTROOT_DECISION_TRUSTED, 3);
+    if (v->name.pin != NULL && !v->name.pin_matched)
+        TRY(altroot_strlist_addf(&v->warnings,
+                                 "%s: the pin for this name names another device; an "
+                                 "anchor you hold vouches for this one",
+                                 v->name.pin));
+    snprintf(msg, len, "Secure connection to %s, vouched for by %s (%s).",
+             v->name.name != NULL ? v->name.name : "this device",
+             owner->anchor != NULL ? owner->anchor : "an anchor you hold", owner->root);
+    return ALTROOT_OK;
+}
+
+/* Rule 6: a genuine device, but nothing says it is yours. */
+static void rule6_attested(altroot_verdict *v, const altroot_root_result *attest, char *msg,
+                           size_t len)
+{
+    set_rule(v, ALTROOT_DECISION_ATTESTED, 6);
+    char who[256];
+    describe_facts(&attest->attested, who, sizeof who);
+    snprintf(msg, len,
+             key_hash_bound(v) ? "A genuine %s device (%s) at its key-hash name, but nothing "
+                                 "proves it is yours. You can pin it."
+                               : "A genuine %s device (%s), but nothing proves it is yours or "
+                                 "the one you asked for. You can pin it.",
+             root_label(attest->root), who);
+}
+
+/* Rule 7 when no earlier rule applied: a Web PKI chain checked against no name, ownership
+ * without a bound name, or the class of the first failure. */
+static altroot_err rule7_unbound(altroot_verdict *v, const altroot_root_result *webpki,
+                                 const altroot_root_result *owner, char *msg, size_t len)
+{
+    set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
+    if (webpki != NULL && webpki->status == ALTROOT_ROOT_VERIFIED) {
+        TRY(altroot_failures_add(&v->failures, ALTROOT_E_NAME_MISMATCH, "name",
+                                 "no host name was checked against the certificate"));
+        snprintf(msg, len,
+                 "The certificate chains to the Web PKI, but no host name was checked against "
+                 "it, so it proves nothing about this peer.");
+    } else if (owner != NULL) {
+        /* Ownership without a bound name: yours, but perhaps not the device at this name. */
+        snprintf(msg, len,
+                 "This device is enrolled under %s (%s), but nothing binds it to the name you "
+                 "asked for.",
+                 owner->anchor != NULL ? owner->anchor : "an anchor you hold",
+                 root_label(owner->root));
+    } else {
+        TRY(message_by_class(v, msg, len));
+    }
+    return ALTROOT_OK;
+}
+
 altroot_err altroot_verdict_decide(altroot_verdict *v)
 {
     ENSURE(v != NULL, ALTROOT_E_INTERNAL);
@@ -455,15 +512,7 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         TRY(name_names_another(v, key_hash_broken, attest != NULL, msg, sizeof msg));
     } else if (named_owner != NULL) {
         owner = named_owner;
-        set_rule(v, ALTROOT_DECISION_TRUSTED, 3);
-        if (v->name.pin != NULL && !v->name.pin_matched)
-            TRY(altroot_strlist_addf(&v->warnings,
-                                     "%s: the pin for this name names another device; an "
-                                     "anchor you hold vouches for this one",
-                                     v->name.pin));
-        snprintf(msg, sizeof msg, "Secure connection to %s, vouched for by %s (%s).",
-                 v->name.name != NULL ? v->name.name : "this device",
-                 owner->anchor != NULL ? owner->anchor : "an anchor you hold", owner->root);
+        TRY(rule3_owner_named(v, owner, msg, sizeof msg));
     } else if (webpki != NULL && webpki->status == ALTROOT_ROOT_VERIFIED && v->name.bound) {
         /* The Web PKI vouches for names only: a chain checked against no name proves nothing
          * about the peer (a client that sends no SNI and names no host). */
@@ -475,33 +524,9 @@ altroot_err altroot_verdict_decide(altroot_verdict *v)
         snprintf(msg, sizeof msg, "Secure connection to the device you pinned for %s.",
                  v->name.name != NULL ? v->name.name : "this name");
     } else if (attest != NULL) {
-        set_rule(v, ALTROOT_DECISION_ATTESTED, 6);
-        char who[256];
-        describe_facts(&attest->attested, who, sizeof who);
-        snprintf(msg, sizeof msg,
-                 key_hash_bound(v) ? "A genuine %s device (%s) at its key-hash name, but nothing "
-                                     "proves it is yours. You can pin it."
-                                   : "A genuine %s device (%s), but nothing proves it is yours or "
-                                     "the one you asked for. You can pin it.",
-                 root_label(attest->root), who);
-    } else if (webpki != NULL && webpki->status == ALTROOT_ROOT_VERIFIED) {
-        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
-        TRY(altroot_failures_add(&v->failures, ALTROOT_E_NAME_MISMATCH, "name",
-                                 "no host name was checked against the certificate"));
-        snprintf(msg, sizeof msg,
-                 "The certificate chains to the Web PKI, but no host name was checked against "
-                 "it, so it proves nothing about this peer.");
-    } else if (owner != NULL) {
-        /* Ownership without a bound name: yours, but perhaps not the device at this name. */
-        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
-        snprintf(msg, sizeof msg,
-                 "This device is enrolled under %s (%s), but nothing binds it to the name you "
-                 "asked for.",
-                 owner->anchor != NULL ? owner->anchor : "an anchor you hold",
-                 root_label(owner->root));
+        rule6_attested(v, attest, msg, sizeof msg);
     } else {
-        set_rule(v, ALTROOT_DECISION_UNTRUSTED, 7);
-        TRY(message_by_class(v, msg, sizeof msg));
+        TRY(rule7_unbound(v, webpki, owner, msg, sizeof msg));
     }
     TRY(explain_rule7(v));
     return altroot_set_string(&v->message, msg);

@@ -8,6 +8,7 @@
 /* Move what an evaluation sets (decision, leaf, classes, roots, name, failures, warnings) from
  * `src` into `dst`, which holds what the caller set (target, address, TLS details, warnings)
  * and no roots yet. `src` is left for the caller to clear. */
-altroot_err altroot_verdict_move_evaluation(altroot_verdict *dst, altroot_verdict *src);
+ALTROOT_MUST_CHECK altroot_err altroot_verdict_move_evaluation(altroot_verdict *dst,
+                                                               altroot_verdict *src);
 
 #endif

@@ -1,5 +1,5 @@
 # The evidence extension end to end: `altroot device cert` makes certificates, stock
-# `openssl s_server` serves them unchanged, `altroot connect` judges them (issue 6).
+# `openssl s_server` serves them unchanged, `altroot connect` judges them.
 # evidence_device runs `altroot device` when the tool does not dispatch it yet.
 add_executable(evidence_device ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_evidence_device_main.c
                ${PROJECT_SOURCE_DIR}/tools/altroot/cmd_device.c

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../src/core/text.h"
 #include "testutil.h"
 
 static void cursor_reads_in_order_and_stops_at_the_end(void **state)
@@ -216,6 +217,48 @@ static void base64_strict(void **state)
     }
 }
 
+/* The options the Matter and FDO text forms use: each case is decoded with `flags`. */
+static void text_decoder_options(void **state)
+{
+    (void)state;
+    const struct {
+        int base64; /* 0: hex */
+        unsigned flags;
+        const char *in;
+        const char *hex; /* NULL: must be rejected */
+    } cases[] = {
+        {0, 0, "0a 0b", NULL},
+        {0, ALTROOT_HEX_SKIP_SPACE, "0a 0b", "0a0b"},
+        {0, ALTROOT_HEX_SKIP_SPACE, "0 a\n0b", "0a0b"},
+        {0, ALTROOT_HEX_SKIP_SPACE, "0a0", NULL},
+        {1, ALTROOT_B64_PAD_OPTIONAL, "Zg", "66"},
+        {1, ALTROOT_B64_PAD_OPTIONAL, "Zg=", "66"},
+        {1, ALTROOT_B64_PAD_OPTIONAL, "Zm9v==", "666f6f"},
+        {1, ALTROOT_B64_PAD_OPTIONAL, "Zh", NULL},
+        {1, ALTROOT_B64_PAD_OPTIONAL, "Z", NULL},
+        {1, ALTROOT_B64_PAD_OPTIONAL, "Zg===", NULL},
+        {1, ALTROOT_B64_NONCANONICAL, "Zh==", "66"},
+        {1, ALTROOT_B64_NONCANONICAL, "Zm9=", "666f"},
+        {1, ALTROOT_B64_NONCANONICAL, "Zh", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        altroot_bytes out = ALTROOT_BYTES_INIT;
+        altroot_span in = {(const uint8_t *)cases[i].in, strlen(cases[i].in)};
+        altroot_err err = cases[i].base64 ? altroot_base64_decode_append(in, cases[i].flags, &out)
+                                          : altroot_hex_decode_append(in, cases[i].flags, &out);
+        if (cases[i].hex == NULL) {
+            if (err != ALTROOT_E_MALFORMED)
+                fail_msg("\"%s\" accepted with flags %u", cases[i].in, cases[i].flags);
+        } else {
+            assert_ok(err);
+            char hex[64];
+            altroot_hex_encode(altroot_bytes_span(&out), hex);
+            assert_string_equal(hex, cases[i].hex);
+        }
+        altroot_bytes_clear(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +273,7 @@ int main(void)
         cmocka_unit_test(read_file_limits),
         cmocka_unit_test(only_regular_files_are_read),
         cmocka_unit_test(base64_strict),
+        cmocka_unit_test(text_decoder_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

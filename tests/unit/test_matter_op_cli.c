@@ -1,5 +1,6 @@
 /* `altroot verify matter-noc` (tools/altroot/verify_matter_noc.c) on minted fabrics: the exit
- * codes of DESIGN.md for an owned fabric, an unanchored one, a forged one and bad usage. */
+ * codes of tools/altroot/cli.h for an owned fabric, an unanchored one, a forged one and bad usage.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

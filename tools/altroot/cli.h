@@ -6,7 +6,7 @@
 
 #include <altroot/altroot.h>
 
-/* Exit codes of every command (DESIGN.md): */
+/* Exit codes of every command, one per outcome, the same for every verb: */
 enum {
     EXIT_VERIFIED = 0,     /* verified / trusted */
     EXIT_NOT_VERIFIED = 1, /* not verified: the report says why */
@@ -73,7 +73,8 @@ bool cli_read_file(const char *path, altroot_bytes *out);
 /* PEM or DER certificate input: *der becomes the DER of the first certificate of `data`, kept
  * in *list (caller frees with altroot_certs_free); input that holds no certificate leaves *der
  * as it is, for the verifier to report. Fails only with E_NOMEM. */
-altroot_err cli_cert_der(altroot_span data, altroot_certs **list, altroot_span *der);
+ALTROOT_MUST_CHECK altroot_err cli_cert_der(altroot_span data, altroot_certs **list,
+                                            altroot_span *der);
 
 /* Add every anchor in PATH (a file, or every file of a directory) as `kind` to `store`. Prints
  * each problem; returns false when PATH cannot be read or any file is not a usable anchor. */

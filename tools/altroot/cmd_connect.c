@@ -49,6 +49,15 @@ int cli_connect(const cli_common *c, const char *url, const char *connect_to,
     return EXIT_USAGE;
 }
 
+/* --mode's argument; false (and the reason on stderr) when it names no mode. */
+static bool parse_mode(const char *arg, altroot_eval_mode *mode)
+{
+    if (altroot_eval_mode_parse(arg, mode) == ALTROOT_OK)
+        return true;
+    fprintf(stderr, "altroot connect: --mode takes auto, primary, secondary or webpki (E_ARG)\n");
+    return false;
+}
+
 int cmd_connect(int argc, char **argv)
 {
     cli_common c = {.timeout_ms = 10000};
@@ -69,11 +78,8 @@ int cmd_connect(int argc, char **argv)
             continue;
         }
         if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
-            if (altroot_eval_mode_parse(argv[++i], &mode) != ALTROOT_OK) {
-                fprintf(stderr, "altroot connect: --mode takes auto, primary, secondary or "
-                                "webpki (E_ARG)\n");
+            if (!parse_mode(argv[++i], &mode))
                 return EXIT_USAGE;
-            }
             continue;
         }
         if (argv[i][0] == '-' || url != NULL) {

@@ -25,13 +25,14 @@ altroot_device_cert_params demo_device_params(const char *const *name, altroot_t
 
 /* A server for the secondary-integration certificate altroot_device_cert_build() makes from
  * `creds` and `p` (caller frees with altroot_tls_server_free). */
-altroot_err demo_device_server(const altroot_device_creds *creds,
-                               const altroot_device_cert_params *p, altroot_tls_server **out);
+ALTROOT_MUST_CHECK altroot_err demo_device_server(const altroot_device_creds *creds,
+                                                  const altroot_device_cert_params *p,
+                                                  altroot_tls_server **out);
 
 /* A TLS server for `chain` and `key` (as altroot_tls_server_new), every certificate of the chain
  * also written to the directory demo_set_cert_dir() named (`altroot demo --write-certs`). */
-altroot_err demo_serve(const altroot_certs *chain, const altroot_key *key,
-                       altroot_tls_server **out);
+ALTROOT_MUST_CHECK altroot_err demo_serve(const altroot_certs *chain, const altroot_key *key,
+                                          altroot_tls_server **out);
 /* Where demo_serve writes (borrowed, valid while the demo runs); NULL: nowhere. */
 void demo_set_cert_dir(const char *dir);
 

@@ -17,13 +17,14 @@ typedef enum demo_devid_kind {
 
 typedef struct demo_devid demo_devid;
 
-altroot_err demo_devid_make(altroot_time at, demo_devid **out);
+ALTROOT_MUST_CHECK altroot_err demo_devid_make(altroot_time at, demo_devid **out);
 void demo_devid_free(demo_devid *d);
 /* anchors/devid-ca and mud-signer (the manufacturer's root) and ldevid-ca (your domain CA). */
-altroot_err demo_devid_write_anchors(const demo_devid *d, const char *anchors);
+ALTROOT_MUST_CHECK altroot_err demo_devid_write_anchors(const demo_devid *d, const char *anchors);
 /* A server for `kind` answering to `host`, a DNS name or an IP address (caller frees with
  * altroot_tls_server_free). */
-altroot_err demo_devid_server(const demo_devid *d, demo_devid_kind kind, const char *host,
-                              altroot_time at, altroot_tls_server **out);
+ALTROOT_MUST_CHECK altroot_err demo_devid_server(const demo_devid *d, demo_devid_kind kind,
+                                                 const char *host, altroot_time at,
+                                                 altroot_tls_server **out);
 
 #endif

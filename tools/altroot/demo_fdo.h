@@ -13,12 +13,13 @@ typedef enum demo_fdo_kind {
 
 typedef struct demo_fdo demo_fdo;
 
-altroot_err demo_fdo_make(altroot_time at, demo_fdo **out);
+ALTROOT_MUST_CHECK altroot_err demo_fdo_make(altroot_time at, demo_fdo **out);
 void demo_fdo_free(demo_fdo *f);
 /* anchors/fdo-mfr (the device CA) and anchors/fdo-owner (your owner public key). */
-altroot_err demo_fdo_write_anchors(const demo_fdo *f, const char *anchors);
+ALTROOT_MUST_CHECK altroot_err demo_fdo_write_anchors(const demo_fdo *f, const char *anchors);
 /* A server for `kind` answering to `host` (caller frees with altroot_tls_server_free). */
-altroot_err demo_fdo_server(const demo_fdo *f, demo_fdo_kind kind, const char *host,
-                            altroot_time at, altroot_tls_server **out);
+ALTROOT_MUST_CHECK altroot_err demo_fdo_server(const demo_fdo *f, demo_fdo_kind kind,
+                                               const char *host, altroot_time at,
+                                               altroot_tls_server **out);
 
 #endif

@@ -19,18 +19,18 @@ typedef enum demo_matter_kind {
 
 typedef struct demo_matter demo_matter;
 
-altroot_err demo_matter_make(altroot_time at, demo_matter **out);
+ALTROOT_MUST_CHECK altroot_err demo_matter_make(altroot_time at, demo_matter **out);
 void demo_matter_free(demo_matter *m);
 /* anchors/matter-paa and matter-cd (of both units) and matter-fabric under `anchors`. */
-altroot_err demo_matter_write_anchors(const demo_matter *m, const char *anchors);
+ALTROOT_MUST_CHECK altroot_err demo_matter_write_anchors(const demo_matter *m, const char *anchors);
 /* anchors/pins/NAME.json: a pin of the first unit (its DAC's key) for `name`, made a day before
  * `at`. */
-altroot_err demo_matter_write_pin(const demo_matter *m, const char *anchors, const char *name,
-                                  altroot_time at);
+ALTROOT_MUST_CHECK altroot_err demo_matter_write_pin(const demo_matter *m, const char *anchors,
+                                                     const char *name, altroot_time at);
 /* "<CFID>-<NodeID>.local": the name the owned node answers to. */
 const char *demo_matter_host(const demo_matter *m);
 /* A server for `kind`: chain and key (caller frees with altroot_tls_server_free). */
-altroot_err demo_matter_server(const demo_matter *m, demo_matter_kind kind, altroot_time at,
-                               altroot_tls_server **out);
+ALTROOT_MUST_CHECK altroot_err demo_matter_server(const demo_matter *m, demo_matter_kind kind,
+                                                  altroot_time at, altroot_tls_server **out);
 
 #endif

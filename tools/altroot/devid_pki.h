@@ -33,15 +33,17 @@ typedef struct devid_pki_unit {
 /* Mint root CA, issuing CA, MUD signer, the unit's IDevID, domain CA and LDevID (the CAs and the
  * LDevID without expiry, the LDevID without the fault). `p` is zeroed first; free it with
  * devid_pki_free() also on error. */
-altroot_err devid_pki_make(devid_pki *p, const devid_pki_unit *u);
+ALTROOT_MUST_CHECK altroot_err devid_pki_make(devid_pki *p, const devid_pki_unit *u);
 /* Another IDevID for the same device key under the issuing CA (caller frees with
  * altroot_cert_free). */
-altroot_err devid_pki_idevid(const devid_pki *p, const devid_pki_unit *u, altroot_cert **out);
+ALTROOT_MUST_CHECK altroot_err devid_pki_idevid(const devid_pki *p, const devid_pki_unit *u,
+                                                altroot_cert **out);
 void devid_pki_free(devid_pki *p);
 
 /* A MUD file for `mud_url` signed by the PKI's MUD signer, with fault `f`: the JSON and its
  * detached DER CMS signature are appended to `file` and `signature` (caller clears both). */
-altroot_err devid_pki_mud(const devid_pki *p, const char *mud_url, altroot_time last_update,
-                          altroot_mud_fault f, altroot_bytes *file, altroot_bytes *signature);
+ALTROOT_MUST_CHECK altroot_err devid_pki_mud(const devid_pki *p, const char *mud_url,
+                                             altroot_time last_update, altroot_mud_fault f,
+                                             altroot_bytes *file, altroot_bytes *signature);
 
 #endif

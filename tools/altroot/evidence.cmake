@@ -1,2 +1,2 @@
-# altroot device (issue 6): device certificates with evidence, primary chains.
+# altroot device: device certificates with evidence, primary chains.
 list(APPEND ALTROOT_TOOL_SOURCES cmd_device.c)

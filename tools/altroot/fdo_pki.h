@@ -26,7 +26,7 @@ typedef struct fdo_pki {
 
 /* Mint the PKI and the voucher. `s` is zeroed first; free it with fdo_pki_free() also on
  * error. E_ARG for an unknown key type. */
-altroot_err fdo_pki_make(const fdo_pki_params *p, fdo_pki *s);
+ALTROOT_MUST_CHECK altroot_err fdo_pki_make(const fdo_pki_params *p, fdo_pki *s);
 void fdo_pki_free(fdo_pki *s);
 
 #endif

@@ -31,7 +31,7 @@ bool inspect_describe_evidence(altroot_cert *cert, json_t *c);
 
 /* Every altroot call whose failure an inspector judges goes through here: out of memory fails
  * the command (E_NOMEM) whatever the inspector then returns. Returns `err`. */
-altroot_err inspect_keep(altroot_err err);
+ALTROOT_MUST_CHECK altroot_err inspect_keep(altroot_err err);
 
 /* Helpers for inspectors. */
 void inspect_set_str(json_t *obj, const char *key, const char *value);

@@ -20,7 +20,8 @@ typedef struct loopback {
 
 /* Listen on 127.0.0.1 (family AF_INET) or ::1 (AF_INET6) with an ephemeral port and serve
  * until loopback_stop(). */
-altroot_err loopback_start(loopback *lb, altroot_tls_server *tls, const char *body, int family);
+ALTROOT_MUST_CHECK altroot_err loopback_start(loopback *lb, altroot_tls_server *tls,
+                                              const char *body, int family);
 void loopback_stop(loopback *lb);
 
 #endif

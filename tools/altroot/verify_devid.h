@@ -1,4 +1,4 @@
-/* altroot verify devid | voucher | mud, and altroot mint devid | mud (issue 4). */
+/* altroot verify devid | voucher | mud, and altroot mint devid | mud. */
 #ifndef ALTROOT_TOOL_VERIFY_DEVID_H
 #define ALTROOT_TOOL_VERIFY_DEVID_H
 

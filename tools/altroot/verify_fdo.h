@@ -1,4 +1,4 @@
-/* `altroot verify fdo-voucher`, `altroot fdo extend` and `altroot mint fdo` (issue 5). */
+/* `altroot verify fdo-voucher`, `altroot fdo extend` and `altroot mint fdo`. */
 #ifndef ALTROOT_TOOL_VERIFY_FDO_H
 #define ALTROOT_TOOL_VERIFY_FDO_H
 

@@ -77,6 +77,30 @@ static altroot_err add_facts(altroot_root_result *r, const altroot_matter_attest
     return err;
 }
 
+/* The verifier's result as the verdict's one "matter" root, judged at `at`. */
+static altroot_err record_dac(altroot_verdict *v, const char *target, altroot_time at,
+                              const altroot_matter_attestation *res)
+{
+    altroot_root_result *r = NULL;
+    altroot_err err = altroot_set_string(&v->target, target);
+    if (err == ALTROOT_OK)
+        err = altroot_verdict_add_root(v, "matter", ALTROOT_MODE_ARTEFACT, &r);
+    if (err != ALTROOT_OK)
+        return err;
+    v->at = at;
+    r->evidence = true;
+    r->status = res->verified ? ALTROOT_ROOT_VERIFIED : ALTROOT_ROOT_FAILED;
+    r->attestation = res->verified;
+    err = add_facts(r, res);
+    if (err == ALTROOT_OK && res->paa_found)
+        err = altroot_set_string(&r->anchor, res->paa_subject);
+    if (err == ALTROOT_OK && res->paa_found)
+        err = altroot_set_string(&r->anchor_file, res->paa_file);
+    if (err == ALTROOT_OK)
+        err = altroot_failures_extend(&r->failures, &res->failures, NULL);
+    return err;
+}
+
 static int run_dac(dac_args *a, altroot_trust_store *store)
 {
     altroot_bytes dac = ALTROOT_BYTES_INIT, pai = ALTROOT_BYTES_INIT, cd = ALTROOT_BYTES_INIT;
@@ -111,25 +135,9 @@ static int run_dac(dac_args *a, altroot_trust_store *store)
     altroot_matter_attestation res;
     altroot_verdict v;
     altroot_verdict_init(&v);
-    altroot_root_result *r = NULL;
     err = altroot_matter_verify_attestation(&in, &res);
     if (err == ALTROOT_OK)
-        err = altroot_set_string(&v.target, a->dac);
-    if (err == ALTROOT_OK)
-        err = altroot_verdict_add_root(&v, "matter", ALTROOT_MODE_ARTEFACT, &r);
-    if (err == ALTROOT_OK) {
-        v.at = in.at;
-        r->evidence = true;
-        r->status = res.verified ? ALTROOT_ROOT_VERIFIED : ALTROOT_ROOT_FAILED;
-        r->attestation = res.verified;
-        err = add_facts(r, &res);
-        if (err == ALTROOT_OK && res.paa_found)
-            err = altroot_set_string(&r->anchor, res.paa_subject);
-        if (err == ALTROOT_OK && res.paa_found)
-            err = altroot_set_string(&r->anchor_file, res.paa_file);
-        if (err == ALTROOT_OK)
-            err = altroot_failures_extend(&r->failures, &res.failures, NULL);
-    }
+        err = record_dac(&v, a->dac, in.at, &res);
     rc = err == ALTROOT_OK ? cli_report_artefact(&a->c, &v, NULL) : EXIT_USAGE;
     if (err != ALTROOT_OK)
         cli_error("matter-dac", err);

@@ -117,7 +117,7 @@ static int report(noc_args *a, const altroot_matter_op_input *in, const altroot_
         err = altroot_verdict_add_root(&v, "matter", ALTROOT_MODE_ARTEFACT, &r);
     if (err == ALTROOT_OK)
         err = fill_root(&v, r, o);
-    /* Ownership binds the operational instance name the node announces (DESIGN: name binding). */
+    /* Ownership binds the operational instance name the node announces (its name binding). */
     if (err == ALTROOT_OK && o->verified) {
         v.name.bound = true;
         err = altroot_set_string(&v.name.method, "operational-instance-name");

@@ -66,7 +66,7 @@ device() {
 }
 secondary() { device "$@" --ca-cert ca.pem --ca-key ca.key; }
 # The control names 127.0.0.1 in its CN too, as device leaves do.
-mkdir -p plain && issue 127.0.0.1 "IP:127.0.0.1" "$START" "$END" &&
+mkdir -p plain && issue "127.0.0.1" "IP:127.0.0.1" "$START" "$END" &&
     mv 127.0.0.1.pem plain/cert.pem && mv 127.0.0.1.key plain/key.pem || { not_ok "plain control certificate"; finish; exit 1; }
 secondary matter-dac "${MATTER[@]}"
 secondary matter-noc "${MATTER[@]}" "${NOC[@]}"

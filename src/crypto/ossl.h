@@ -59,6 +59,8 @@ altroot_err altroot_certs_store(const altroot_certs *anchors, X509_STORE **out);
  * UTCTime through 2049, GeneralizedTime after, ALTROOT_TIME_NO_EXPIRY as 99991231235959Z) and a
  * random positive 16-octet serial number. */
 altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
+/* altroot_cert_validity() of a bare X509 (borrowed). */
+altroot_err altroot_x509_validity(const X509 *x, altroot_time *not_before, altroot_time *not_after);
 altroot_err altroot_x509_set_serial(X509 *x);
 /* A server SSL_CTX's certificate chain (leaf first) and private key, checked to match. Needs
  * <openssl/ssl.h> for SSL_CTX; declared here for tls.c and tls_event.c. */

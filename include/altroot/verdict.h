@@ -104,6 +104,10 @@ typedef struct altroot_verdict {
     altroot_strlist warnings;
     altroot_time cached_from; /* 0; with a verdict cache hit, when this evaluation was made
                                  (altroot_evaluate_chain_cached) */
+    altroot_time valid_until; /* the latest verification time at which every time check this
+                                 evaluation made (certificates in the chain and the evidence,
+                                 anchors, binding iat/exp, voucher expiry) comes out the same;
+                                 ALTROOT_TIME_NO_EXPIRY: none changes; INT64_MIN: unknown */
 } altroot_verdict;
 
 ALTROOT_API void altroot_verdict_init(altroot_verdict *v);

@@ -3,9 +3,14 @@
  * reused only for exactly the same presented certificates (by SHA-256 of their DER, so the
  * evidence inside the leaf too), the same host, the same evaluation mode and the same trust store
  * generation (adding anchors or loading another store invalidates everything), and only while
- * the verification time stays within [computed, computed + max_age] and before the earliest
- * notAfter of the presented certificates. Everything inside the evidence (DAC chain, voucher,
- * binding exp) is re-checked at most max_age seconds late. Thread-safe.
+ * the verification time stays within [computed, computed + max_age] and no later than the
+ * verdict's valid_until: the first time at which any time check the evaluation made would come
+ * out differently (a presented certificate's, an evidence certificate's such as the DAC, NOC,
+ * ICAC, IDevID or LDevID, an anchor's or the CD signer's notAfter, a binding's exp, a voucher's
+ * expires-on; or a notBefore or binding iat not yet reached). So no expiry is ever checked late,
+ * whatever max_age is; max_age (any value, saturating) only bounds how long a verdict is kept.
+ * Inputs the key cannot cover in full (more than 16 certificates, a host longer than 255
+ * bytes) are evaluated every time and never cached. Thread-safe.
  */
 #ifndef ALTROOT_VERDICT_CACHE_H
 #define ALTROOT_VERDICT_CACHE_H

@@ -283,6 +283,8 @@ typedef struct altroot_chain_params {
     bool partial_chain; /* anchors need not be self-signed (an intermediate may anchor) */
     bool strict;        /* also the RFC 5280 rules of OpenSSL's X509_V_FLAG_X509_STRICT */
     bool want_path;     /* fill result->path (costs a copy of each certificate) */
+    bool fixed_time;    /* `at` is a fixed past instant, not the verification time: the result
+                           does not change with the verification time (not noted for caching) */
 } altroot_chain_params;
 
 typedef struct altroot_chain_result {

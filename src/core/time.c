@@ -6,6 +6,7 @@
 #include <altroot/time.h>
 
 #include "guard.h"
+#include "validity.h"
 
 static bool is_leap(int64_t y)
 {
@@ -207,4 +208,29 @@ void altroot_time_format(altroot_time t, char *out)
 altroot_time altroot_time_now(void)
 {
     return (altroot_time)time(NULL);
+}
+
+/* Per thread: evaluations on different threads collect independently (src/core/validity.h). */
+static _Thread_local altroot_time validity_until = INT64_MAX;
+
+void altroot_validity_note(altroot_time at, altroot_time not_before, altroot_time not_after)
+{
+    if (at < not_before && not_before - 1 < validity_until)
+        validity_until = not_before - 1; /* becomes valid at not_before */
+    if (at <= not_after && not_after != ALTROOT_TIME_NO_EXPIRY && not_after < validity_until)
+        validity_until = not_after; /* expires after not_after */
+}
+
+altroot_time altroot_validity_begin(void)
+{
+    altroot_time outer = validity_until;
+    validity_until = INT64_MAX;
+    return outer;
+}
+
+altroot_time altroot_validity_end(altroot_time outer)
+{
+    altroot_time mine = validity_until;
+    validity_until = outer < mine ? outer : mine;
+    return mine;
 }

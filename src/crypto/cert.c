@@ -8,6 +8,7 @@
 
 #include <altroot/alloc.h>
 
+#include "../core/validity.h"
 #include "ossl.h"
 #include "sig_count.h"
 
@@ -157,15 +158,20 @@ static altroot_err asn1_time_get(const ASN1_TIME *t, altroot_time *out)
     return ALTROOT_E_TIME_FORMAT;
 }
 
-altroot_err altroot_cert_validity(const altroot_cert *cert, altroot_time *not_before,
-                                  altroot_time *not_after)
+altroot_err altroot_x509_validity(const X509 *x, altroot_time *not_before, altroot_time *not_after)
 {
     altroot_time nb, na;
-    TRY(asn1_time_get(X509_get0_notBefore(cert->x509), &nb));
-    TRY(asn1_time_get(X509_get0_notAfter(cert->x509), &na));
+    TRY(asn1_time_get(X509_get0_notBefore(x), &nb));
+    TRY(asn1_time_get(X509_get0_notAfter(x), &na));
     *not_before = nb;
     *not_after = na;
     return ALTROOT_OK;
+}
+
+altroot_err altroot_cert_validity(const altroot_cert *cert, altroot_time *not_before,
+                                  altroot_time *not_after)
+{
+    return altroot_x509_validity(cert->x509, not_before, not_after);
 }
 
 altroot_err altroot_cert_check_validity(const altroot_cert *cert, altroot_time at, char *detail,
@@ -178,6 +184,7 @@ altroot_err altroot_cert_check_validity(const altroot_cert *cert, altroot_time a
             snprintf(detail, len, "validity cannot be read");
         return ALTROOT_E_CERT_PARSE;
     }
+    altroot_validity_note(at, nb, na);
     if (at >= nb && at <= na)
         return ALTROOT_OK;
     altroot_time_format(nb, from);

@@ -7,6 +7,7 @@
 
 #include <altroot/alloc.h>
 
+#include "../core/validity.h"
 #include "ossl.h"
 #include "sig_count.h"
 
@@ -171,6 +172,18 @@ static altroot_err copy_path(STACK_OF(X509) * chain, altroot_certs **out)
     return ALTROOT_OK;
 }
 
+/* Every certificate of the built path was checked against `at` (src/core/validity.h). */
+static void note_validity(X509_STORE_CTX *ctx, altroot_time at)
+{
+    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+    for (int i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
+        altroot_time nb = 0, na = 0;
+        if (altroot_x509_validity(sk_X509_value(chain, i), &nb, &na) != ALTROOT_OK)
+            nb = INT64_MIN, na = at; /* unreadable: the result holds for this second only */
+        altroot_validity_note(at, nb, na);
+    }
+}
+
 static altroot_err summarise(X509_STORE_CTX *ctx, const altroot_certs *anchors, int rc,
                              bool want_path, altroot_chain_result *r)
 {
@@ -220,6 +233,8 @@ altroot_err altroot_chain_verify(const altroot_certs *presented, const altroot_c
      * with its issuer's key and never the trusted top's own (no X509_V_FLAG_CHECK_SS_SIGNATURE). */
     if (rc == 1 && sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) > 1)
         altroot_sig_count_add((uint64_t)sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) - 1);
+    if (!params->fixed_time)
+        note_validity(ctx, params->at);
     TRY_GOTO(c.oom);
     TRY_GOTO(summarise(ctx, anchors, rc, params->want_path, &r));
     *result = r;

@@ -55,6 +55,9 @@ ALTROOT_MUST_CHECK altroot_err altroot_certs_store(const altroot_certs *anchors,
  * UTCTime through 2049, GeneralizedTime after, ALTROOT_TIME_NO_EXPIRY as 99991231235959Z) and a
  * random positive 16-octet serial number. */
 ALTROOT_MUST_CHECK altroot_err altroot_x509_set_time(ASN1_TIME *field, altroot_time t);
+/* altroot_cert_validity() of a bare X509 (borrowed). */
+ALTROOT_MUST_CHECK altroot_err altroot_x509_validity(const X509 *x, altroot_time *not_before,
+                                                     altroot_time *not_after);
 ALTROOT_MUST_CHECK altroot_err altroot_x509_set_serial(X509 *x);
 
 #endif

@@ -14,6 +14,7 @@
 #include <altroot/devid.h>
 
 #include "../core/guard.h"
+#include "../core/validity.h"
 
 #define TOP "ietf-voucher:voucher"
 #define FAIL(f, code, ...) TRY(altroot_failures_add((f), (code), "voucher", __VA_ARGS__))
@@ -234,6 +235,8 @@ static altroot_err check_issuer(const altroot_voucher *v, const altroot_cert *id
 static altroot_err check_pledge(const altroot_voucher_params *p, altroot_voucher_result *r)
 {
     altroot_voucher *v = &r->voucher;
+    if (v->has_expires_on)
+        altroot_validity_note(p->at, INT64_MIN, v->expires_on);
     if (v->has_expires_on && p->at > v->expires_on)
         FAIL(&r->failures, ALTROOT_E_VOUCHER_EXPIRED, "expires-on is before the verification time");
     if (p->nonce != NULL && (v->nonce == NULL || strcmp(v->nonce, p->nonce) != 0))

@@ -8,6 +8,7 @@
 #include <altroot/cose.h>
 
 #include "../core/guard.h"
+#include "../core/validity.h"
 #include "internal.h"
 
 static altroot_err open_binding(altroot_span binding, altroot_cose_sign1 *msg, const char *where,
@@ -46,6 +47,12 @@ static altroot_err check_claims(const evd_ctx *c, const altroot_evidence_claims 
         TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_NOT_YET_VALID, where,
                                  "issued %llu s after the verification time",
                                  (unsigned long long)ahead));
+    /* Valid from iat - skew (saturating) through exp (src/core/validity.h). */
+    altroot_validity_note(c->at,
+                          cl->iat < INT64_MIN + ALTROOT_EVIDENCE_IAT_SKEW
+                              ? INT64_MIN
+                              : cl->iat - ALTROOT_EVIDENCE_IAT_SKEW,
+                          cl->has_exp ? cl->exp : ALTROOT_TIME_NO_EXPIRY);
     if (cl->has_exp && c->at > cl->exp)
         TRY(altroot_failures_add(f, ALTROOT_E_EVIDENCE_EXPIRED, where, "%s",
                                  "exp is before the verification time"));

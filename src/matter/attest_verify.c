@@ -10,6 +10,7 @@
 #include <altroot/matter.h>
 
 #include "../core/guard.h"
+#include "../core/validity.h"
 #include "../encoding/tlv.h"
 #include "attest.h"
 
@@ -117,6 +118,7 @@ static void check_chain(run *r)
         fail(r, ALTROOT_E_MATTER_DAC_FORMAT, "DAC", "validity cannot be read");
         return;
     }
+    altroot_validity_note(r->in->at, nb, na);
     if (r->in->at < nb || (na != ALTROOT_TIME_NO_EXPIRY && r->in->at > na))
         fail(r, ALTROOT_E_MATTER_DAC_EXPIRED, "DAC", "DAC is not valid at the verification time");
     if (r->paa == NULL)
@@ -124,7 +126,7 @@ static void check_chain(run *r)
     const altroot_certs *paas = altroot_trust_store_certs(r->in->store, ALTROOT_ANCHOR_MATTER_PAA);
     altroot_certs *chain = NULL;
     altroot_chain_result res = {0};
-    altroot_chain_params p = {.at = nb, .strict = true, .want_path = true};
+    altroot_chain_params p = {.at = nb, .strict = true, .want_path = true, .fixed_time = true};
     altroot_err e = altroot_certs_new(&chain);
     if (e == ALTROOT_OK && (e = altroot_certs_push(chain, r->dac)) == ALTROOT_OK &&
         (e = altroot_certs_push(chain, r->pai)) == ALTROOT_OK)

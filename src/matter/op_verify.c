@@ -12,6 +12,7 @@
 #include <altroot/matter_op.h>
 
 #include "../core/guard.h"
+#include "../core/validity.h"
 #include "cert_internal.h"
 #include "op_internal.h"
 
@@ -291,6 +292,7 @@ static void check_time(run *r)
             continue;
         altroot_time nb = altroot_matter_time_to_unix(c->not_before);
         altroot_time na = altroot_matter_time_to_unix(c->not_after);
+        altroot_validity_note(r->in->at, nb, na);
         if (r->in->at < nb) {
             altroot_time_format(nb, when);
             fail(r, ALTROOT_E_MATTER_OP_NOT_YET_VALID, s, "valid from %s", when);

@@ -15,6 +15,7 @@
 #include <altroot/tls.h>
 
 #include "../core/guard.h"
+#include "../core/validity.h"
 
 static bool is_ip_literal(const char *host)
 {
@@ -187,13 +188,10 @@ altroot_err altroot_eval_mode_parse(const char *text, altroot_eval_mode *out)
     return ALTROOT_E_ARG;
 }
 
-altroot_err altroot_evaluate_chain_mode(const altroot_certs *chain, const char *host,
-                                        const altroot_trust_store *store, altroot_time at,
-                                        altroot_eval_mode mode, altroot_verdict *out)
+static altroot_err evaluate(const altroot_certs *chain, const char *host,
+                            const altroot_trust_store *store, altroot_time at,
+                            altroot_eval_mode mode, altroot_verdict *out)
 {
-    ENSURE(chain != NULL && store != NULL && out != NULL, ALTROOT_E_INTERNAL);
-    ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
-    ENSURE((unsigned)mode <= ALTROOT_EVAL_WEBPKI, ALTROOT_E_ARG);
     out->at = at;
     out->chain_length = altroot_certs_count(chain);
     TRY(fill_leaf(&out->leaf, altroot_certs_get(chain, 0)));
@@ -222,6 +220,25 @@ altroot_err altroot_evaluate_chain_mode(const altroot_certs *chain, const char *
     TRY(classify(out, web, local));
     out->lifted_class = altroot_evidence_lifted_class(out);
     return altroot_verdict_decide(out);
+}
+
+altroot_err altroot_evaluate_chain_mode(const altroot_certs *chain, const char *host,
+                                        const altroot_trust_store *store, altroot_time at,
+                                        altroot_eval_mode mode, altroot_verdict *out)
+{
+    ENSURE(chain != NULL && store != NULL && out != NULL, ALTROOT_E_INTERNAL);
+    ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
+    ENSURE((unsigned)mode <= ALTROOT_EVAL_WEBPKI, ALTROOT_E_ARG);
+    /* Every verifier notes the windows it checked (src/core/validity.h), the leaf's too. */
+    altroot_time outer = altroot_validity_begin();
+    altroot_err err = evaluate(chain, host, store, at, mode, out);
+    if (out->chain_length > 0) {
+        bool unread = out->leaf.not_before == 0 && out->leaf.not_after == 0;
+        altroot_validity_note(at, unread ? INT64_MIN : out->leaf.not_before,
+                              unread ? at : out->leaf.not_after);
+    }
+    out->valid_until = altroot_validity_end(outer);
+    return err;
 }
 
 altroot_err altroot_evaluate_chain(const altroot_certs *chain, const char *host,

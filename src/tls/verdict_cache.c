@@ -66,36 +66,48 @@ void altroot_verdict_cache_stats_get(altroot_verdict_cache *cache, altroot_verdi
     pthread_mutex_unlock(&cache->lock);
 }
 
-/* SHA-256 over everything the verdict depends on apart from time. */
+/* The key covers at most this many certificates and host bytes; longer inputs are not cached. */
+#define KEY_CERTS 16
+#define KEY_HOST 255
+
+static bool keyable(const altroot_certs *chain, const char *host)
+{
+    return altroot_certs_count(chain) <= KEY_CERTS && (host == NULL || strlen(host) <= KEY_HOST);
+}
+
+/* SHA-256 over everything the verdict depends on apart from time (keyable() inputs only). */
 static void make_key(const altroot_certs *chain, const char *host, const altroot_trust_store *store,
                      altroot_eval_mode mode, uint8_t key[32])
 {
     size_t n = altroot_certs_count(chain), hlen = host != NULL ? strlen(host) : 0;
-    uint8_t buf[64 + 16 * 32 + 256];
+    uint8_t buf[64 + KEY_CERTS * 32 + KEY_HOST + 1];
     size_t used = 0;
     uint64_t gen = altroot_trust_store_generation(store);
     memcpy(buf, &gen, sizeof gen);
     used += sizeof gen;
     buf[used++] = (uint8_t)mode;
     buf[used++] = (uint8_t)(host != NULL); /* no host and "" differ */
-    buf[used++] = (uint8_t)(hlen > 255 ? 255 : hlen);
-    for (size_t i = 0; i < hlen && i < 255; i++) /* names compare case-insensitively */
+    buf[used++] = (uint8_t)(hlen > KEY_HOST ? KEY_HOST : hlen);
+    for (size_t i = 0; i < hlen && i < KEY_HOST; i++) /* names compare case-insensitively */
         buf[used++] = (uint8_t)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
-    for (size_t i = 0; i < n && i < 16; i++) {
+    for (size_t i = 0; i < n && i < KEY_CERTS; i++) {
         altroot_cert_sha256(altroot_certs_get(chain, i), buf + used);
         used += 32;
     }
-    buf[used++] = (uint8_t)(n > 16 ? 0xFF : n);
+    buf[used++] = (uint8_t)(n > KEY_CERTS ? 0xFF : n);
     altroot_sha256((altroot_span){buf, used}, key);
 }
 
-/* The latest time the verdict may be reused: max_age on, and before any presented certificate
- * expires. NOT_YET_VALID leaves are handled by the caller: reuse never goes back in time. */
+/* The latest time the verdict may be reused: max_age on, before any presented certificate
+ * expires, and no later than the evaluation's own valid_until (every window it checked: the
+ * evidence's certificates and binding, anchors, vouchers). Reuse never goes back in time. */
 static altroot_time reuse_until(const altroot_verdict_cache *c, const altroot_certs *chain,
-                                altroot_time at)
+                                altroot_time at, altroot_time valid_until)
 {
     /* max_age may be as large as the type allows: the window's end saturates, never wraps. */
     altroot_time until = at > INT64_MAX - c->max_age ? INT64_MAX : at + c->max_age;
+    if (valid_until < until)
+        until = valid_until;
     for (size_t i = 0; i < altroot_certs_count(chain); i++) {
         altroot_time nb = 0, na = 0;
         if (altroot_cert_validity(altroot_certs_get(chain, i), &nb, &na) != ALTROOT_OK)
@@ -181,6 +193,8 @@ altroot_err altroot_evaluate_chain_cached(altroot_verdict_cache *cache, const al
         return altroot_evaluate_chain_mode(chain, host, store, at, mode, out);
     ENSURE(chain != NULL && store != NULL && out != NULL, ALTROOT_E_INTERNAL);
     ENSURE(altroot_certs_count(chain) > 0, ALTROOT_E_EMPTY);
+    if (!keyable(chain, host))
+        return altroot_evaluate_chain_mode(chain, host, store, at, mode, out);
     uint8_t key[32];
     make_key(chain, host, store, mode, key);
     altroot_verdict v;
@@ -191,8 +205,9 @@ altroot_err altroot_evaluate_chain_cached(altroot_verdict_cache *cache, const al
         v.at = at;
     } else if (err == ALTROOT_OK) {
         err = altroot_evaluate_chain_mode(chain, host, store, at, mode, &v);
-        if (err == ALTROOT_OK)
-            store_copy(cache, key, at, reuse_until(cache, chain, at), &v);
+        altroot_time until = reuse_until(cache, chain, at, v.valid_until);
+        if (err == ALTROOT_OK && until >= at)
+            store_copy(cache, key, at, until, &v);
     }
     if (err == ALTROOT_OK)
         err = altroot_verdict_move_evaluation(out, &v);

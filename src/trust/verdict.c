@@ -12,6 +12,7 @@ void altroot_verdict_init(altroot_verdict *v)
     memset(v, 0, sizeof *v);
     v->cert_class = -1;
     v->lifted_class = -1;
+    v->valid_until = INT64_MIN;
 }
 
 static void facts_clear(altroot_facts *f)

@@ -74,6 +74,7 @@ static void copy_evaluation_scalars(altroot_verdict *dst, const altroot_verdict 
     dst->cert_class = src->cert_class;
     dst->lifted_class = src->lifted_class;
     dst->cached_from = src->cached_from;
+    dst->valid_until = src->valid_until;
 }
 
 static altroot_err copy_all(altroot_verdict *dst, const altroot_verdict *src)

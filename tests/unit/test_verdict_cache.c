@@ -1,7 +1,11 @@
 /* The verdict cache: reuse only for the same bytes, host, mode and store generation, within the
- * time window, never back in time or past a certificate's expiry; eviction; failures. */
+ * time window, never back in time or past any expiry the evaluation checked (the presented
+ * certificates', the evidence's binding exp and DAC); eviction; failures. */
 #include <stdlib.h>
 #include <string.h>
+
+#include <altroot/evidence.h>
+#include <altroot/matter.h>
 
 #include "testutil.h"
 
@@ -119,6 +123,130 @@ static void longest_window_still_ends_at_expiry(void **state)
     altroot_verdict_cache_free(c);
 }
 
+/* ---- expiries inside the evidence ---- */
+
+typedef struct device {
+    altroot_matter_minted m;
+    altroot_trust_store *store;
+    altroot_certs *chain;
+    altroot_key *key;
+} device;
+
+static const char *const DEVICE_NAMES[] = {"device.home.arpa"};
+
+/* A self-signed device leaf valid for a year, carrying Matter DAC evidence minted around
+ * `minted` with `fault`, whose binding ends at `exp` (0: the leaf's notAfter). */
+static void device_make(device *d, altroot_time minted, altroot_matter_fault fault,
+                        altroot_time exp)
+{
+    memset(d, 0, sizeof *d);
+    altroot_trust_options o = {.dir = NULL, .webpki_bundle = ""};
+    assert_ok(altroot_trust_store_load(&o, &d->store));
+    assert_ok(altroot_matter_mint(0xFFF1, 0x8000, minted, fault, &d->m));
+    assert_ok(altroot_trust_store_add(d->store, ALTROOT_ANCHOR_MATTER_PAA, "paa",
+                                      altroot_cert_der(d->m.paa)));
+    assert_ok(altroot_trust_store_add(d->store, ALTROOT_ANCHOR_MATTER_CD, "cd",
+                                      altroot_cert_der(d->m.cd_signer)));
+    altroot_device_creds c = {.matter_dac_key = d->m.dac_key,
+                              .matter_dac = altroot_cert_der(d->m.dac),
+                              .matter_pai = altroot_cert_der(d->m.pai),
+                              .matter_cd = altroot_bytes_span(&d->m.cd)};
+    altroot_device_cert_params p = {.names = DEVICE_NAMES,
+                                    .name_count = 1,
+                                    .not_before = NOW - DAY,
+                                    .not_after = NOW + 365 * DAY,
+                                    .iat = NOW - 60,
+                                    .exp = exp};
+    assert_ok(altroot_device_cert_build(&c, &p, &d->chain, &d->key));
+}
+
+static void device_free(device *d)
+{
+    altroot_certs_free(d->chain);
+    altroot_key_free(d->key);
+    altroot_trust_store_free(d->store);
+    altroot_matter_minted_clear(&d->m);
+}
+
+/* One evaluation of the device through the cache: whether it was a hit; `expect` the decision
+ * and, unless OK, a failure the verdict must list. */
+static bool eval_device(altroot_verdict_cache *c, const device *d, altroot_time at,
+                        altroot_decision expect, altroot_err failure)
+{
+    altroot_verdict v;
+    bool hit = false;
+    altroot_verdict_init(&v);
+    assert_ok(altroot_evaluate_chain_cached(c, d->chain, "device.home.arpa", d->store, at,
+                                            ALTROOT_EVAL_AUTO, &v, &hit));
+    assert_int_equal(v.decision, expect);
+    if (failure != ALTROOT_OK)
+        assert_true(altroot_failures_has(&v.failures, failure));
+    altroot_verdict_clear(&v);
+    return hit;
+}
+
+/* A binding whose exp is long before the leaf's notAfter: with a century-long window the
+ * verdict is still reused before exp, and evaluated again (and found expired) after it. */
+static void binding_exp_ends_reuse(void **state)
+{
+    (void)state;
+    device d;
+    device_make(&d, NOW, ALTROOT_MATTER_FAULT_NONE, NOW + DAY);
+    altroot_verdict_cache *c = NULL;
+    assert_ok(altroot_verdict_cache_new(8, DAY * 365 * 100, &c));
+    const altroot_decision A = ALTROOT_DECISION_ATTESTED, U = ALTROOT_DECISION_UNTRUSTED;
+    assert_false(eval_device(c, &d, NOW, A, ALTROOT_OK));
+    assert_true(eval_device(c, &d, NOW + DAY / 2, A, ALTROOT_OK)); /* inside the window */
+    assert_true(eval_device(c, &d, NOW + DAY, A, ALTROOT_OK));     /* exp itself still counts */
+    assert_false(eval_device(c, &d, NOW + DAY + 1, U, ALTROOT_E_EVIDENCE_EXPIRED));
+    altroot_verdict_cache_free(c);
+    device_free(&d);
+}
+
+/* A DAC that expires (day 9) long before the leaf (day 365): reuse stops at its notAfter. */
+static void dac_expiry_ends_reuse(void **state)
+{
+    (void)state;
+    device d;
+    device_make(&d, NOW + 10 * DAY, ALTROOT_MATTER_FAULT_DAC_EXPIRED, 0);
+    altroot_time dac_nb = 0, dac_na = 0;
+    assert_ok(altroot_cert_validity(d.m.dac, &dac_nb, &dac_na));
+    assert_int_equal(dac_na, NOW + 9 * DAY);
+    altroot_verdict_cache *c = NULL;
+    assert_ok(altroot_verdict_cache_new(8, DAY * 365 * 100, &c));
+    const altroot_decision A = ALTROOT_DECISION_ATTESTED, U = ALTROOT_DECISION_UNTRUSTED;
+    assert_false(eval_device(c, &d, NOW, A, ALTROOT_OK));
+    assert_true(eval_device(c, &d, dac_na, A, ALTROOT_OK));
+    assert_false(eval_device(c, &d, dac_na + 1, U, ALTROOT_E_MATTER_DAC_EXPIRED));
+    altroot_verdict_cache_free(c);
+    device_free(&d);
+}
+
+/* Inputs the key cannot cover in full are evaluated every time, never cached. */
+static void unkeyable_inputs_are_not_cached(void **state)
+{
+    fixture *f = *state;
+    altroot_verdict_cache *c = NULL;
+    assert_ok(altroot_verdict_cache_new(8, 60, &c));
+    char host[300];
+    memset(host, 'a', sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    const altroot_decision U = ALTROOT_DECISION_UNTRUSTED;
+    assert_false(eval(c, f, f->chain, host, NOW, ALTROOT_EVAL_AUTO, U));
+    assert_false(eval(c, f, f->chain, host, NOW, ALTROOT_EVAL_AUTO, U));
+    altroot_certs *many = NULL;
+    assert_ok(altroot_certs_new(&many));
+    for (int i = 0; i < 17; i++)
+        assert_ok(altroot_certs_load_file(many, testutil_data("tls/self-signed.pem")));
+    assert_false(eval(c, f, many, "localhost", NOW, ALTROOT_EVAL_AUTO, U));
+    assert_false(eval(c, f, many, "localhost", NOW, ALTROOT_EVAL_AUTO, U));
+    altroot_certs_free(many);
+    altroot_verdict_cache_stats st;
+    altroot_verdict_cache_stats_get(c, &st);
+    assert_int_equal(st.entries, 0);
+    altroot_verdict_cache_free(c);
+}
+
 static void the_cached_verdict_is_the_same_report(void **state)
 {
     fixture *f = *state;
@@ -206,6 +334,9 @@ int main(void)
         cmocka_unit_test(reuse_needs_the_same_everything),
         cmocka_unit_test(anchors_and_expiry_invalidate),
         cmocka_unit_test(longest_window_still_ends_at_expiry),
+        cmocka_unit_test(binding_exp_ends_reuse),
+        cmocka_unit_test(dac_expiry_ends_reuse),
+        cmocka_unit_test(unkeyable_inputs_are_not_cached),
         cmocka_unit_test(the_cached_verdict_is_the_same_report),
         cmocka_unit_test(least_recently_used_is_evicted),
         cmocka_unit_test(allocation_failures_are_clean),

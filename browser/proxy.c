@@ -682,6 +682,8 @@ void ab_proxy_stop(ab_browser *b)
     g_hash_table_destroy(p->trusted);
     g_hash_table_destroy(p->live_fds);
     g_ptr_array_free(p->log, TRUE);
+    explicit_bzero(p->secret, sizeof p->secret);
+    explicit_bzero(p->expected, strlen(p->expected));
     g_free(p->expected);
     if (b->retired != NULL)
         g_ptr_array_free(b->retired, TRUE);

@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
 # CI installs everything (scripts/deps.sh): a missing tool is a failure, never a skip.
-for tool in xvfb-run identify convert openssl jq timeout; do
+for tool in xvfb-run identify convert openssl jq timeout python3 ss; do
     command -v "$tool" >/dev/null || { not_ok "required tool $tool is missing"; finish; exit 1; }
 done
 [ -x "$BROWSER" ] || { not_ok "altroot-browser not built at $BROWSER"; finish; exit 1; }

@@ -173,6 +173,10 @@ typedef struct ab_tunnel_entry {
 bool ab_proxy_start(ab_browser *b);
 /* "http://127.0.0.1:PORT", for WebKit's proxy settings. Caller frees (g_free). */
 char *ab_proxy_uri(const ab_browser *b);
+/* The user name and this run's secret WebKit presents to the proxy at 127.0.0.1:`port`, borrowed
+ * until ab_proxy_stop; false for any other host or port (never handed to a site). */
+bool ab_proxy_credential(const ab_browser *b, const char *host, guint port, const char **user,
+                         const char **secret);
 /* Tell WebKit (main thread) to accept the proxy's own certificate for `host`, made on first
  * use. False when no certificate could be made. */
 bool ab_proxy_grant(ab_browser *b, const char *host);

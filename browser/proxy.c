@@ -21,17 +21,27 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <altroot/fdo_crypto.h>
+
 #include "browser.h"
 #include "proxy_request.h"
 
-/* How long the request head of a CONNECT may take to arrive. */
-#define AB_HEAD_TIMEOUT_MS 10000
+/* How long the request head of a CONNECT may take to arrive (WebKit sends it at once). */
+#define AB_HEAD_TIMEOUT_MS 3000
 /* The connect to the device, and its whole handshake, each. */
 #define AB_DEVICE_TIMEOUT_MS 10000
 /* A tunnel that carries nothing for this long is closed (WebKit opens another when needed). */
 #define AB_IDLE_MS 60000
-/* Tunnels at once; more are refused with 503 (WebKit opens a few per host). */
+/* Tunnels at once; more are refused with 503 (WebKit opens a few per host). Only a client that
+ * presented the proxy's secret holds one. */
 #define AB_MAX_TUNNELS 64
+/* Connections whose head is still being read, counted apart from tunnels: each is held for at
+ * most AB_HEAD_TIMEOUT_MS; more are refused with 503. */
+#define AB_MAX_PENDING 256
+/* The user name WebKit presents with the secret (Basic, RFC 7617). */
+#define AB_PROXY_USER "altroot-browser"
+/* Random bytes of the per-run secret, written in hex. */
+#define AB_SECRET_BYTES 32
 /* How long a tunnel waits for the main thread to tell WebKit about the host's certificate. */
 #define AB_GRANT_WAIT_US (2 * G_TIME_SPAN_SECOND)
 
@@ -47,16 +57,20 @@ typedef struct ab_proxy {
     int listen_fd;
     guint16 port;
     GThread *acceptor;
-    gint stop;            /* (atomic) ab_proxy_stop was called */
-    GMutex lock;          /* guards everything below, and b's store hand-over */
-    GCond changed;        /* a grant was made, or a tunnel ended */
-    GHashTable *identity; /* host -> ab_identity */
-    GHashTable *tunnels;  /* "host:port" -> ab_tunnel_record, the latest judged */
-    GHashTable *trusted;  /* "host:port" -> altroot_verdict *, the latest relayed */
-    GHashTable *live_fds; /* the sockets of running tunnels, shut down at exit */
-    GPtrArray *log;       /* every tunnel judged: ab_tunnel_entry, for the report */
-    unsigned seq;         /* tunnels judged so far */
-    int live;             /* tunnel threads running */
+    gint stop;                            /* (atomic) ab_proxy_stop was called */
+    GMutex lock;                          /* guards everything below, and b's store hand-over */
+    GCond changed;                        /* a grant was made, or a tunnel ended */
+    GHashTable *identity;                 /* host -> ab_identity */
+    GHashTable *tunnels;                  /* "host:port" -> ab_tunnel_record, the latest judged */
+    GHashTable *trusted;                  /* "host:port" -> altroot_verdict *, the latest relayed */
+    GHashTable *live_fds;                 /* the sockets of running tunnels, shut down at exit */
+    GPtrArray *log;                       /* every tunnel judged: ab_tunnel_entry, for the report */
+    unsigned seq;                         /* tunnels judged so far */
+    int live;                             /* connection threads running */
+    int pending;                          /* of them, those still reading their head */
+    int open;                             /* of them, those holding a tunnel slot */
+    char secret[2 * AB_SECRET_BYTES + 1]; /* this run's, for WebKit only */
+    char *expected;                       /* owned: "Basic base64(user:secret)" */
 } ab_proxy;
 
 typedef struct ab_tunnel {
@@ -459,31 +473,66 @@ static void live_fd(ab_proxy *p, int fd, bool add)
     g_mutex_unlock(&p->lock);
 }
 
+/* The head is done with: the connection leaves the pending count, and takes a tunnel slot if
+ * `tunnel` and one is free. */
+static bool leave_pending(ab_proxy *p, bool tunnel)
+{
+    g_mutex_lock(&p->lock);
+    p->pending--;
+    bool room = tunnel && p->open < AB_MAX_TUNNELS;
+    if (room)
+        p->open++;
+    g_mutex_unlock(&p->lock);
+    return room;
+}
+
+static const char proxy_auth_required[] =
+    "HTTP/1.1 407 Proxy Authentication Required\r\n"
+    "Proxy-Authenticate: Basic realm=\"altroot-browser\"\r\nContent-Length: 0\r\n"
+    "Connection: close\r\n\r\n";
+
+/* Read and check the head; true when it is an authenticated CONNECT that holds a tunnel slot
+ * now, with its URL in `url`. Otherwise it was answered (nothing judged). */
+static bool tunnel_admit(ab_proxy *p, int fd, char url[AB_CONNECT_URL_MAX])
+{
+    uint8_t head[AB_CONNECT_HEAD_MAX];
+    size_t len = 0;
+    ab_connect_request req;
+    const char *answer = NULL;
+    if (!read_head(fd, head, &len))
+        answer = "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    else if (ab_connect_request_parse((altroot_span){head, len}, &req) != ALTROOT_OK)
+        /* Plain HTTP through the proxy, or garbage: nothing but tunnels to HTTPS is carried. */
+        answer = refusal(req.status);
+    else if (!ab_connect_request_authorized(&req, p->expected))
+        /* Not the browser's own WebKit: it learns nothing of any device, holds no slot. */
+        answer = proxy_auth_required;
+    else if (g_atomic_int_get(&p->stop))
+        answer = refusal(503);
+    else if (!ab_connect_request_url(&req, url, AB_CONNECT_URL_MAX))
+        answer = refusal(400);
+    if (!leave_pending(p, answer == NULL)) {
+        (void)send_all(fd, answer != NULL ? answer : refusal(503));
+        return false;
+    }
+    return true;
+}
+
 static gpointer tunnel_run(gpointer data)
 {
     ab_tunnel *t = data;
     ab_proxy *p = t->p;
-    uint8_t head[AB_CONNECT_HEAD_MAX];
-    size_t len = 0;
-    ab_connect_request req;
     char url[AB_CONNECT_URL_MAX];
-    if (!read_head(t->fd, head, &len))
-        (void)send_all(t->fd, "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
-                              "Connection: close\r\n\r\n");
-    else if (ab_connect_request_parse((altroot_span){head, len}, &req) != ALTROOT_OK)
-        /* Plain HTTP through the proxy, or garbage: nothing but tunnels to HTTPS is carried. */
-        (void)send_all(t->fd, refusal(req.status));
-    else if (g_atomic_int_get(&p->stop))
-        (void)send_all(t->fd, refusal(503));
-    else if (!ab_connect_request_url(&req, url, sizeof url))
-        (void)send_all(t->fd, refusal(400));
-    else
+    bool admitted = tunnel_admit(p, t->fd, url);
+    if (admitted)
         tunnel_judge(p, t->fd, url);
     live_fd(p, t->fd, false);
     close(t->fd);
     g_free(t);
     g_mutex_lock(&p->lock);
     p->live--;
+    if (admitted)
+        p->open--;
     g_cond_broadcast(&p->changed);
     g_mutex_unlock(&p->lock);
     return NULL;
@@ -492,9 +541,10 @@ static gpointer tunnel_run(gpointer data)
 static void tunnel_start(ab_proxy *p, int fd)
 {
     g_mutex_lock(&p->lock);
-    bool room = p->live < AB_MAX_TUNNELS;
+    bool room = p->pending < AB_MAX_PENDING;
     if (room) {
         p->live++;
+        p->pending++;
         g_hash_table_add(p->live_fds, GINT_TO_POINTER(fd));
     }
     g_mutex_unlock(&p->lock);
@@ -542,14 +592,40 @@ static int listen_loopback(guint16 *port)
     return fd;
 }
 
+/* A fresh secret for this run, kept in this process and handed only to WebKit. */
+static bool make_secret(ab_proxy *p)
+{
+    uint8_t raw[AB_SECRET_BYTES];
+    altroot_err err = altroot_random_bytes(raw, sizeof raw);
+    if (err != ALTROOT_OK) {
+        g_printerr("altroot-browser: no random secret for the proxy: %s (%s)\n",
+                   altroot_strerror(err), altroot_error_name(err));
+        return false;
+    }
+    for (size_t i = 0; i < sizeof raw; i++)
+        g_snprintf(p->secret + 2 * i, 3, "%02x", raw[i]);
+    char *pair = g_strconcat(AB_PROXY_USER ":", p->secret, NULL);
+    char *b64 = g_base64_encode((const guchar *)pair, strlen(pair));
+    p->expected = g_strconcat("Basic ", b64, NULL);
+    explicit_bzero(raw, sizeof raw);
+    g_free(pair);
+    g_free(b64);
+    return true;
+}
+
 bool ab_proxy_start(ab_browser *b)
 {
     ab_proxy *p = g_new0(ab_proxy, 1);
     p->b = b;
+    if (!make_secret(p)) {
+        g_free(p);
+        return false;
+    }
     p->listen_fd = listen_loopback(&p->port);
     if (p->listen_fd < 0) {
         g_printerr("altroot-browser: cannot listen on loopback for the proxy: %s\n",
                    g_strerror(errno));
+        g_free(p->expected);
         g_free(p);
         return false;
     }
@@ -568,6 +644,16 @@ bool ab_proxy_start(ab_browser *b)
 char *ab_proxy_uri(const ab_browser *b)
 {
     return g_strdup_printf("http://127.0.0.1:%u", (unsigned)b->proxy->port);
+}
+
+bool ab_proxy_credential(const ab_browser *b, const char *host, guint port, const char **user,
+                         const char **secret)
+{
+    if (b->proxy == NULL || g_strcmp0(host, "127.0.0.1") != 0 || port != b->proxy->port)
+        return false;
+    *user = AB_PROXY_USER;
+    *secret = b->proxy->secret;
+    return true;
 }
 
 /* At exit: no new tunnels; running ones are cut (their sockets shut down) and waited for, which
@@ -596,6 +682,9 @@ void ab_proxy_stop(ab_browser *b)
     g_hash_table_destroy(p->trusted);
     g_hash_table_destroy(p->live_fds);
     g_ptr_array_free(p->log, TRUE);
+    explicit_bzero(p->secret, sizeof p->secret);
+    explicit_bzero(p->expected, strlen(p->expected));
+    g_free(p->expected);
     if (b->retired != NULL)
         g_ptr_array_free(b->retired, TRUE);
     b->retired = NULL;

@@ -192,9 +192,20 @@ static bool zero_length(altroot_span v)
     return true;
 }
 
+/* Proxy-Authorization (RFC 9110 11.7.1): one field line only, and within the limit. */
+static altroot_err keep_auth(altroot_span value, ab_connect_request *req)
+{
+    ENSURE(req->auth_len == 0 && req->auth[0] == '\0', ALTROOT_E_MALFORMED);
+    ENSURE(value.len > 0 && value.len <= AB_CONNECT_AUTH_MAX, ALTROOT_E_MALFORMED);
+    memcpy(req->auth, value.ptr, value.len);
+    req->auth[value.len] = '\0';
+    req->auth_len = value.len;
+    return ALTROOT_OK;
+}
+
 /* field-line = field-name ":" OWS field-value OWS (RFC 9112 5). No whitespace before the colon
  * (5.1), none at the start of a line (5.2: obs-fold is refused). */
-static altroot_err parse_field(altroot_span line, size_t *hosts)
+static altroot_err parse_field(altroot_span line, size_t *hosts, ab_connect_request *req)
 {
     altroot_cursor c;
     altroot_cursor_init(&c, line);
@@ -213,6 +224,8 @@ static altroot_err parse_field(altroot_span line, size_t *hosts)
     altroot_span value = {raw.ptr + start, end - start};
     if (span_is_nocase(name, "host"))
         ++*hosts;
+    else if (span_is_nocase(name, "proxy-authorization"))
+        TRY(keep_auth(value, req));
     else if (span_is_nocase(name, "transfer-encoding"))
         return ALTROOT_E_MALFORMED;
     else if (span_is_nocase(name, "content-length"))
@@ -237,7 +250,7 @@ static altroot_err parse_fields(altroot_cursor *c, bool http11, ab_connect_reque
             break;
         if (count >= AB_CONNECT_FIELDS_MAX)
             REFUSE(req, 431, ALTROOT_E_TOO_LARGE);
-        err = parse_field(line, &hosts);
+        err = parse_field(line, &hosts, req);
         if (err != ALTROOT_OK)
             REFUSE(req, 400, err);
     }
@@ -294,6 +307,18 @@ bool ab_connect_request_ended(altroot_span in)
     if (p[n - 1] == '\n')
         return n < 2 || p[n - 2] != '\r' || (n >= 4 && memcmp(p + n - 4, "\r\n\r\n", 4) == 0);
     return n >= 2 && p[n - 2] == '\r';
+}
+
+bool ab_connect_request_authorized(const ab_connect_request *req, const char *expected)
+{
+    size_t n = strlen(expected);
+    if (n == 0 || n > AB_CONNECT_AUTH_MAX)
+        return false;
+    /* req->auth is zero past auth_len, so every index below n is inside it. */
+    unsigned diff = req->auth_len != n;
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned)((uint8_t)req->auth[i] ^ (uint8_t)expected[i]);
+    return diff == 0;
 }
 
 bool ab_connect_request_url(const ab_connect_request *req, char *out, size_t cap)

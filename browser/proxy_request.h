@@ -22,6 +22,8 @@
 #define AB_CONNECT_FIELDS_MAX 64
 /* The host of the target, without brackets (a DNS name's limit). */
 #define AB_CONNECT_HOST_MAX 253
+/* The value of Proxy-Authorization, as sent; a longer one gets 400. */
+#define AB_CONNECT_AUTH_MAX 256
 /* "https://[" host "]:" port "/" and its NUL. */
 #define AB_CONNECT_URL_MAX (AB_CONNECT_HOST_MAX + 20)
 
@@ -30,7 +32,10 @@ typedef struct ab_connect_request {
     bool bracketed;                     /* the host was an IP-literal: "[" ... "]" */
     uint16_t port;                      /* 1 to 65535 */
     size_t head_len;                    /* bytes of the head, final empty line included */
-    int status;                         /* on error: the proxy's answer (400, 403, 431, 505) */
+    char
+        auth[AB_CONNECT_AUTH_MAX + 1]; /* Proxy-Authorization's value, NUL-terminated; "" if none */
+    size_t auth_len;                   /* its length */
+    int status;                        /* on error: the proxy's answer (400, 403, 431, 505) */
 } ab_connect_request;
 
 /* Parse the request head at the start of `in` into `req` (overwritten in every case). OK: a
@@ -40,7 +45,7 @@ typedef struct ab_connect_request {
  * 403 for a method other than CONNECT (the proxy carries nothing but tunnels), 505 for an HTTP
  * major version other than 1, 431 for a head over the limits, and 400 for the rest (a target not
  * in authority-form, a missing or bad port, bare CR or LF, obs-fold, no or repeated Host in
- * HTTP/1.1, request content). */
+ * HTTP/1.1, a repeated or overlong Proxy-Authorization, request content). */
 ALTROOT_MUST_CHECK altroot_err ab_connect_request_parse(altroot_span in, ab_connect_request *req);
 
 /* Whether the proxy, which reads the head a byte at a time so that it never consumes a byte of
@@ -48,6 +53,11 @@ ALTROOT_MUST_CHECK altroot_err ab_connect_request_parse(altroot_span in, ab_conn
  * bare LF or followed a bare CR (both refused at once), or the head reached its limit. Once this
  * says true, ab_connect_request_parse() on the same bytes never gives E_TRUNCATED. */
 bool ab_connect_request_ended(altroot_span in);
+
+/* Whether the head carried exactly `expected` as its Proxy-Authorization value (RFC 9110 11.7.1),
+ * compared in time that depends only on the length of `expected`, never on where the two first
+ * differ: the proxy's per-run secret is what it guards. */
+bool ab_connect_request_authorized(const ab_connect_request *req, const char *expected);
 
 /* The URL the proxy judges, "https://HOST:PORT/" ("[HOST]" when bracketed), into `out` of
  * `cap` bytes; false when it does not fit. */

@@ -321,6 +321,24 @@ static void configure_settings(WebKitWebView *view)
     webkit_settings_set_javascript_can_open_windows_automatically(s, FALSE);
 }
 
+/* The proxy asks WebKit for its per-run secret (407): answer with it, and only for the proxy's
+ * own address. Any other request for credentials (a site's) is left to WebKit's default. */
+static gboolean on_authenticate(WebKitWebView *view, WebKitAuthenticationRequest *req,
+                                gpointer data)
+{
+    (void)view;
+    const char *user = NULL, *secret = NULL;
+    if (!webkit_authentication_request_is_for_proxy(req) ||
+        !ab_proxy_credential(data, webkit_authentication_request_get_host(req),
+                             webkit_authentication_request_get_port(req), &user, &secret))
+        return FALSE;
+    WebKitCredential *c =
+        webkit_credential_new(user, secret, WEBKIT_CREDENTIAL_PERSISTENCE_FOR_SESSION);
+    webkit_authentication_request_authenticate(req, c);
+    webkit_credential_free(c);
+    return TRUE;
+}
+
 /* Every load goes through the proxy, whatever the environment says; no host is exempt. */
 static void route_through_proxy(ab_browser *b, WebKitWebsiteDataManager *dm)
 {
@@ -354,6 +372,7 @@ bool ab_tls_setup(ab_browser *b)
     g_signal_connect(b->view, "load-failed", G_CALLBACK(on_load_failed), b);
     g_signal_connect(b->view, "permission-request", G_CALLBACK(on_permission), b);
     g_signal_connect(b->view, "decide-policy", G_CALLBACK(on_decide_policy), b);
+    g_signal_connect(b->view, "authenticate", G_CALLBACK(on_authenticate), b);
     return true;
 }
 

@@ -52,6 +52,13 @@ static void check_accepted(const ab_connect_request *req, const uint8_t *data, s
             !(req->bracketed && req->host[i] == ':'))
             __builtin_trap();
     check_url(req);
+    /* The credential kept is the value as sent, within the limit, and it matches itself only. */
+    if (req->auth_len > AB_CONNECT_AUTH_MAX || strlen(req->auth) != req->auth_len)
+        __builtin_trap();
+    if (req->auth_len > 0 && !ab_connect_request_authorized(req, req->auth))
+        __builtin_trap();
+    if (strcmp(req->auth, "Basic x") != 0 && ab_connect_request_authorized(req, "Basic x"))
+        __builtin_trap();
 }
 
 /* The proxy reads a byte at a time until ab_connect_request_ended(); what it parses then must

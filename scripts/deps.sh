@@ -12,6 +12,8 @@ packages=(
     # the interop matrix (tests/integration/interop.sh): clients, parsers, servers, browsers
     curl wget gnutls-bin golang-go default-jdk-headless nodejs libmbedtls-dev python3-cryptography
     firefox-esr caddy
+    # ss: the browser test finds its live proxy's port as another local process would
+    iproute2
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -10,10 +10,11 @@ BROWSER=$(dirname "$ALTROOT")/altroot-browser
 # calls is leak-checked by every other test, so leak detection is off for the browser process.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 SHOTS=$(pwd)/browser-screenshots
-. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 
 # CI installs everything (scripts/deps.sh): a missing tool is a failure, never a skip.
-for tool in xvfb-run identify convert openssl jq timeout; do
+for tool in xvfb-run identify convert openssl jq timeout python3 ss; do
     command -v "$tool" >/dev/null || { not_ok "required tool $tool is missing"; finish; exit 1; }
 done
 [ -x "$BROWSER" ] || { not_ok "altroot-browser not built at $BROWSER"; finish; exit 1; }
@@ -152,6 +153,40 @@ done
 check plain-http 1 "https://127.0.0.1:$HTTP_PORT/index.html" "${A[@]}"
 expect_json "plain http: untrusted with E_NOT_TLS, blocked, nothing relayed" \
     '.decision=="untrusted" and ([.failures[].name]|index("E_NOT_TLS")!=null) and .browser.page=="blocked" and (.browser.tunnels|all(.relayed|not)) and (.page_text|contains(env.SENTENCE)|not)'
+
+# (f) The proxy serves only the browser's own WebKit. Another local process (proxy_foreign.py,
+# a gate in front of the device) finds the live proxy's port while the browser's first tunnel
+# waits on it, keeps 100 silent connections to the proxy open (more than its 64 tunnel slots),
+# and sends CONNECT heads without the secret or with a wrong one. Those get 407, never 200 or
+# 403 (which would tell it what the browser trusts); the silent ones are cut after the head
+# deadline with 408; and the page's script, fetched over a new tunnel while the flood is held,
+# still loads.
+cat > www/foreign.html <<HTML
+<!DOCTYPE html><html><head><meta charset="utf-8"><title>Boiler</title></head>
+<body style="margin:0;font-family:sans-serif;background:#e8f0e0"><h1 style="margin:16px">Boiler</h1>
+<p style="margin:16px">$SENTENCE</p><script src="/marker.js"></script>
+<div style="height:520px;background:linear-gradient(90deg,#1e6fd9,#f2a900,#2e9e44)"></div></body></html>
+HTML
+echo "document.body.insertAdjacentText('beforeend', 'SCRIPT-OVER-A-NEW-TUNNEL-5d1e');" > www/marker.js
+start_www device.pem device.key
+rm -f gate.port foreign.json
+python3 "$HERE/proxy_foreign.py" "$WORK/gate.port" "$PORT" "$WORK/foreign.json" 2>"$WORK/gate.log" &
+GATE_PID=$!
+PIDS+=($GATE_PID)
+for _ in $(seq 1 100); do [ -s gate.port ] && break; sleep 0.05; done
+check foreign 0 "https://localhost:$(cat gate.port)/foreign.html" "${A[@]}"
+kill "$GATE_PID" 2>/dev/null
+wait "$GATE_PID" 2>/dev/null
+cp "$WORK/out" "$WORK/foreign-report.json" 2>/dev/null
+expect_json "foreign: the page and its script loaded over judged tunnels during the flood" \
+    '.decision=="trusted" and .browser.page=="site" and (.page_text|contains("SCRIPT-OVER-A-NEW-TUNNEL-5d1e")) and (.browser.tunnels|length>=2) and (.browser.tunnels|all(.relayed))'
+cp foreign.json "$WORK/out" 2>/dev/null || echo '{}' > "$WORK/out"
+cp "$WORK/out" "$SHOTS/foreign-process.json"
+expect_json "foreign: a CONNECT without the secret, or with a wrong one, gets 407" \
+    '.probes.none=="HTTP/1.1 407 Proxy Authentication Required" and .probes.wrong==.probes.none and .probes["empty-user"]==.probes.none'
+# (The browser usually ends before the head deadline: its exit cuts them, and it then refuses.)
+expect_json "foreign: 100 silent connections were held at once, and none got a tunnel or a verdict" \
+    '.flood_open_max==100 and (.flood_answers|keys|all(.=="HTTP/1.1 408 Request Timeout" or .=="closed" or test("Connection refused")))'
 
 # The trust store fails closed, and usage errors exit 2 before any window opens.
 mkdir -p bad/local-ca && echo "not a certificate" > bad/local-ca/broken.pem

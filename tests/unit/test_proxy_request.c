@@ -186,6 +186,59 @@ static void read_rule(void **state)
     assert_true(ab_connect_request_ended((altroot_span){big, sizeof big}));
 }
 
+/* The proxy's secret: one Proxy-Authorization, kept as sent and matched exactly; a head without
+ * it, with another value, a longer or shorter one, or a second field line is never authorized. */
+static void proxy_authorization(void **state)
+{
+    (void)state;
+    const char *good = "Basic YWx0cm9vdC1icm93c2VyOnNlY3JldA==";
+    ab_connect_request req;
+    assert_ok(parse("CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n"
+                    "Proxy-Authorization:  Basic YWx0cm9vdC1icm93c2VyOnNlY3JldA==\t\r\n\r\n",
+                    &req));
+    assert_string_equal(req.auth, good);
+    assert_int_equal(req.auth_len, strlen(good));
+    assert_true(ab_connect_request_authorized(&req, good));
+    assert_false(ab_connect_request_authorized(&req, "Basic YWx0cm9vdC1icm93c2VyOnNlY3JldB=="));
+    assert_false(ab_connect_request_authorized(&req, "Basic YWx0cm9vdC1icm93c2VyOnNlY3JldA="));
+    assert_false(ab_connect_request_authorized(&req, "Basic YWx0cm9vdC1icm93c2VyOnNlY3JldA==="));
+    assert_false(ab_connect_request_authorized(&req, ""));
+    /* The field name is matched without case, the value exactly. */
+    assert_ok(parse("CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nproxy-AUTHORIZATION: basic "
+                    "YWx0cm9vdC1icm93c2VyOnNlY3JldA==\r\n\r\n",
+                    &req));
+    assert_false(ab_connect_request_authorized(&req, good));
+    /* No field: nothing matches, not even an empty expectation. */
+    assert_ok(parse("CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\n", &req));
+    assert_int_equal(req.auth_len, 0);
+    assert_false(ab_connect_request_authorized(&req, good));
+    assert_false(ab_connect_request_authorized(&req, ""));
+    /* A prefix of the secret is not the secret. */
+    assert_ok(
+        parse("CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nProxy-Authorization: Basic\r\n\r\n", &req));
+    assert_false(ab_connect_request_authorized(&req, good));
+    /* Two field lines, an empty value, or one over the limit: refused with 400. */
+    refuses("CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nProxy-Authorization: Basic eA==\r\n"
+            "Proxy-Authorization: Basic eA==\r\n\r\n",
+            ALTROOT_E_MALFORMED, 400);
+    refuses("CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nProxy-Authorization: \r\n\r\n",
+            ALTROOT_E_MALFORMED, 400);
+    char big[AB_CONNECT_AUTH_MAX + 200];
+    int n = snprintf(big, sizeof big, "CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nProxy-Authorization: ");
+    memset(big + n, 'x', AB_CONNECT_AUTH_MAX + 1);
+    memcpy(big + n + AB_CONNECT_AUTH_MAX + 1, "\r\n\r\n", 5);
+    refuses(big, ALTROOT_E_MALFORMED, 400);
+    /* Exactly at the limit it is kept whole. */
+    memcpy(big + n + AB_CONNECT_AUTH_MAX, "\r\n\r\n", 5);
+    assert_ok(parse(big, &req));
+    assert_int_equal(req.auth_len, AB_CONNECT_AUTH_MAX);
+    /* A refused head keeps nothing of its credentials. */
+    assert_int_not_equal(parse("GET / HTTP/1.1\r\nHost: a\r\nProxy-Authorization: x\r\n\r\n", &req),
+                         ALTROOT_OK);
+    assert_int_equal(req.auth_len, 0);
+    assert_string_equal(req.auth, "");
+}
+
 static void url_fits(void **state)
 {
     (void)state;
@@ -199,8 +252,9 @@ static void url_fits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(connect_heads), cmocka_unit_test(refused_heads), cmocka_unit_test(limits),
-        cmocka_unit_test(read_rule),     cmocka_unit_test(url_fits),
+        cmocka_unit_test(connect_heads), cmocka_unit_test(refused_heads),
+        cmocka_unit_test(limits),        cmocka_unit_test(read_rule),
+        cmocka_unit_test(url_fits),      cmocka_unit_test(proxy_authorization),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,8 +65,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout pla
     -out plain.pem -days 2 -subj "/CN=plain" 2>/dev/null
 PLAIN=$(key_hash_name plain.pem nas home.arpa)
 start_s_server 127.0.0.1 plain.pem plain.key
-# At a time before the certificate's notBefore its key-hash name binds nothing.
-expect_exit "self-signed at its key-hash name, before its validity" 1 -- "$ALTROOT" connect "${A[@]}" "https://$PLAIN:$PORT/"
+# At a time before the certificate's notBefore (a day before it was made: $AT may fall in the
+# very second of its notBefore) its key-hash name binds nothing.
+EARLY=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
+expect_exit "self-signed at its key-hash name, before its validity" 1 -- "$ALTROOT" connect "${A[@]}" --at "$EARLY" "https://$PLAIN:$PORT/"
 expect_json "not yet valid: rule 7, E_CERT_NOT_YET_VALID, the name not bound" '.rule==7 and .failures[0].name=="E_CERT_NOT_YET_VALID" and .name_binding.bound==false and .name_binding.key_hash_name.matched'
 AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 A=(--anchors anchors --webpki none --json --timeout 5 --at "$AT" --connect-to 127.0.0.1)

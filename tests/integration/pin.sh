@@ -105,9 +105,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout pla
     -out plain.pem -days 2 -subj "/CN=impostor" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 start_s_server 127.0.0.1 plain.pem plain.key
 URL="https://127.0.0.1:$PORT/"
-# Before its notBefore the leaf counts for nothing, not even as another device (rule 7).
+# Before its notBefore the leaf counts for nothing, not even as another device (rule 7). A day
+# before it was made, so that the check cannot fall in the very second of its notBefore.
+A_NOW=("${A[@]}")
+A+=(--at "$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)")
 judge "a self-signed device before its validity: rule 7, E_CERT_NOT_YET_VALID" 1 \
     '.rule==7 and .failures[0].name=="E_CERT_NOT_YET_VALID" and .failures[0].where=="tls-chain[0]"'
+A=("${A_NOW[@]}")
 # From here on the verification time is one at which that certificate is valid.
 AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 A=(--anchors anchors --webpki none --timeout 5 --at "$AT")

@@ -161,7 +161,8 @@ typedef struct issue_args {
 static bool parse_issue(int argc, char **argv, issue_args *a)
 {
     a->days = ALTROOT_GW_DAYS_DEFAULT;
-    for (int i = 1; i < argc; i++) {
+    /* Every option takes a value: options and values come in pairs. */
+    for (int i = 1; i < argc; i += 2) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
         if (v != NULL && strcmp(argv[i], "--dir") == 0)
@@ -178,7 +179,6 @@ static bool parse_issue(int argc, char **argv, issue_args *a)
             return false;
         if (end != NULL && (*end != '\0' || end == v))
             return false;
-        i++;
     }
     return a->dir != NULL && a->csr != NULL && a->names != NULL && a->out != NULL;
 }

@@ -5,6 +5,7 @@
 #include "proxy_request.h"
 
 #include "../src/core/guard.h"
+#include "../src/core/text.h"
 
 /* Refuse with `status`; the proxy answers it and closes. */
 #define REFUSE(req, st, code)                                                                      \
@@ -45,31 +46,6 @@ static bool span_is(altroot_span s, const char *lit)
 {
     size_t n = strlen(lit);
     return s.len == n && memcmp(s.ptr, lit, n) == 0;
-}
-
-static bool span_is_nocase(altroot_span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.len != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t a = s.ptr[i];
-        if (a >= 'A' && a <= 'Z')
-            a = (uint8_t)(a - 'A' + 'a');
-        if (a != (uint8_t)lit[i])
-            return false;
-    }
-    return true;
-}
-
-/* Bytes up to (not including) `stop`, or to the end; the cursor stays on `stop`. */
-static altroot_span take_until(altroot_cursor *c, uint8_t stop)
-{
-    altroot_cursor probe = *c;
-    size_t n = 0;
-    while (altroot_cursor_remaining(&probe) > 0 && altroot_cursor_u8(&probe) != stop)
-        n++;
-    return altroot_cursor_span(c, n);
 }
 
 /* RFC 9112 2.2: a line ends in CRLF; a bare CR or bare LF is refused, so the proxy and whatever
@@ -138,10 +114,10 @@ static altroot_err parse_target(altroot_span target, ab_connect_request *req)
     altroot_span host;
     if (bracketed) {
         (void)altroot_cursor_u8(&c);
-        host = take_until(&c, ']');
+        host = altroot_cursor_take_until(&c, ']');
         ENSURE(altroot_cursor_u8(&c) == ']', ALTROOT_E_MALFORMED);
     } else {
-        host = take_until(&c, ':');
+        host = altroot_cursor_take_until(&c, ':');
     }
     ENSURE(altroot_cursor_u8(&c) == ':' && altroot_cursor_ok(&c), ALTROOT_E_MALFORMED);
     TRY(parse_port(altroot_cursor_span(&c, altroot_cursor_remaining(&c)), &req->port));
@@ -164,9 +140,9 @@ static altroot_err parse_request_line(altroot_span line, ab_connect_request *req
 {
     altroot_cursor c;
     altroot_cursor_init(&c, line);
-    altroot_span method = take_until(&c, ' ');
+    altroot_span method = altroot_cursor_take_until(&c, ' ');
     bool sp1 = altroot_cursor_u8(&c) == ' ';
-    altroot_span target = take_until(&c, ' ');
+    altroot_span target = altroot_cursor_take_until(&c, ' ');
     bool sp2 = altroot_cursor_u8(&c) == ' ';
     altroot_span version = altroot_cursor_span(&c, altroot_cursor_remaining(&c));
     req->status = 400;
@@ -209,7 +185,7 @@ static altroot_err parse_field(altroot_span line, size_t *hosts, ab_connect_requ
 {
     altroot_cursor c;
     altroot_cursor_init(&c, line);
-    altroot_span name = take_until(&c, ':');
+    altroot_span name = altroot_cursor_take_until(&c, ':');
     ENSURE(altroot_cursor_u8(&c) == ':' && name.len > 0, ALTROOT_E_MALFORMED);
     for (size_t i = 0; i < name.len; i++)
         ENSURE(is_tchar(name.ptr[i]), ALTROOT_E_MALFORMED);
@@ -222,13 +198,13 @@ static altroot_err parse_field(altroot_span line, size_t *hosts, ab_connect_requ
     for (size_t i = start; i < end; i++)
         ENSURE(is_field_byte(raw.ptr[i]), ALTROOT_E_MALFORMED);
     altroot_span value = {raw.ptr + start, end - start};
-    if (span_is_nocase(name, "host"))
+    if (altroot_span_equal_nocase(name, "host"))
         ++*hosts;
-    else if (span_is_nocase(name, "proxy-authorization"))
+    else if (altroot_span_equal_nocase(name, "proxy-authorization"))
         TRY(keep_auth(value, req));
-    else if (span_is_nocase(name, "transfer-encoding"))
+    else if (altroot_span_equal_nocase(name, "transfer-encoding"))
         return ALTROOT_E_MALFORMED;
-    else if (span_is_nocase(name, "content-length"))
+    else if (altroot_span_equal_nocase(name, "content-length"))
         ENSURE(zero_length(value), ALTROOT_E_MALFORMED);
     return altroot_cursor_finish(&c);
 }

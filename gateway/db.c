@@ -174,25 +174,35 @@ altroot_err altroot_gw_db_meta_set(altroot_gw_db *db, const char *key, const cha
     return err;
 }
 
+/* Run a one-parameter SELECT: *out is the statement at its first row (the caller finalizes it);
+ * E_NOT_FOUND when there is none. */
+static altroot_err select_one(altroot_gw_db *db, const char *sql, const char *key,
+                              sqlite3_stmt **out)
+{
+    sqlite3_stmt *st = NULL;
+    ENSURE(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) == SQLITE_OK, ALTROOT_E_GATEWAY_DB);
+    int rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st)
+                                                                           : SQLITE_ERROR;
+    if (rc == SQLITE_ROW) {
+        *out = st;
+        return ALTROOT_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ALTROOT_E_NOT_FOUND : ALTROOT_E_GATEWAY_DB;
+}
+
 altroot_err altroot_gw_db_meta_get(altroot_gw_db *db, const char *key, char *out, size_t len)
 {
     ENSURE(db != NULL && key != NULL && out != NULL && len > 0, ALTROOT_E_INTERNAL);
     sqlite3_stmt *st = NULL;
-    ENSURE(sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?1;", -1, &st, NULL) ==
-               SQLITE_OK,
-           ALTROOT_E_GATEWAY_DB);
-    altroot_err err = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK
-                          ? ALTROOT_OK
-                          : ALTROOT_E_GATEWAY_DB;
-    int rc = err == ALTROOT_OK ? sqlite3_step(st) : SQLITE_ERROR;
-    if (rc == SQLITE_DONE)
-        err = ALTROOT_E_NOT_FOUND;
-    else if (rc != SQLITE_ROW)
-        err = ALTROOT_E_GATEWAY_DB;
-    else if ((size_t)sqlite3_column_bytes(st, 0) >= len)
-        err = ALTROOT_E_TOO_LARGE;
+    TRY(select_one(db, "SELECT value FROM meta WHERE key = ?1;", key, &st));
+    altroot_err err = ALTROOT_OK;
+    const unsigned char *value = sqlite3_column_text(st, 0);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    if (value == NULL || n >= len)
+        err = value == NULL ? ALTROOT_E_GATEWAY_DB : ALTROOT_E_TOO_LARGE;
     else
-        memcpy(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
+        memcpy(out, value, n + 1);
     sqlite3_finalize(st);
     return err;
 }
@@ -234,21 +244,10 @@ altroot_err altroot_gw_db_eab_get(altroot_gw_db *db, const char *kid, altroot_gw
     ENSURE(db != NULL && kid != NULL && out != NULL, ALTROOT_E_INTERNAL);
     ENSURE(strlen(kid) < sizeof out->kid, ALTROOT_E_NOT_FOUND);
     sqlite3_stmt *st = NULL;
-    ENSURE(sqlite3_prepare_v2(db->h, "SELECT name, hmac, created FROM eab WHERE kid = ?1;", -1, &st,
-                              NULL) == SQLITE_OK,
-           ALTROOT_E_GATEWAY_DB);
+    TRY(select_one(db, "SELECT name, hmac, created FROM eab WHERE kid = ?1;", kid, &st));
     altroot_gw_eab e;
     memset(&e, 0, sizeof e);
-    altroot_err err = sqlite3_bind_text(st, 1, kid, -1, SQLITE_STATIC) == SQLITE_OK
-                          ? ALTROOT_OK
-                          : ALTROOT_E_GATEWAY_DB;
-    int rc = err == ALTROOT_OK ? sqlite3_step(st) : SQLITE_ERROR;
-    if (rc == SQLITE_DONE)
-        err = ALTROOT_E_NOT_FOUND;
-    else if (rc != SQLITE_ROW)
-        err = ALTROOT_E_GATEWAY_DB;
-    else
-        err = eab_row(st, &e);
+    altroot_err err = eab_row(st, &e);
     sqlite3_finalize(st);
     if (err == ALTROOT_OK) {
         memcpy(e.kid, kid, strlen(kid) + 1);

@@ -4,6 +4,7 @@
 #include "http_request.h"
 
 #include "../src/core/guard.h"
+#include "../src/core/text.h"
 
 /* Reject with `status`; the code tells the caller to close after the response. */
 #define REJECT(req, st, code)                                                                      \
@@ -44,21 +45,6 @@ static bool span_is(altroot_span s, const char *lit)
     return s.len == n && memcmp(s.ptr, lit, n) == 0;
 }
 
-static bool span_is_nocase(altroot_span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.len != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t a = s.ptr[i], b = (uint8_t)lit[i];
-        if (a >= 'A' && a <= 'Z')
-            a = (uint8_t)(a - 'A' + 'a');
-        if (a != b)
-            return false;
-    }
-    return true;
-}
-
 /* RFC 9112 2.2: lines end in CRLF; a bare CR or a bare LF is rejected (no lenient parsing, so
  * there is no disagreement with a proxy in front about where a line ends). The line, without its
  * CRLF, is at most `max` bytes: longer gives E_TOO_LARGE; no end yet gives E_TRUNCATED. */
@@ -85,16 +71,6 @@ static altroot_err take_line(altroot_cursor *c, size_t max, altroot_span *line)
             return ALTROOT_E_TOO_LARGE;
     }
     return ALTROOT_E_TRUNCATED;
-}
-
-/* Bytes up to (not including) `stop`, or to the end; the cursor stays on `stop`. */
-static altroot_span take_until(altroot_cursor *c, uint8_t stop)
-{
-    altroot_cursor probe = *c;
-    size_t n = 0;
-    while (altroot_cursor_remaining(&probe) > 0 && altroot_cursor_u8(&probe) != stop)
-        n++;
-    return altroot_cursor_span(c, n);
 }
 
 /* One decoded path byte. RFC 3986 2.1 percent-encoding; an encoded '/' or '\\', NUL, or any
@@ -156,7 +132,7 @@ static void read_query(altroot_span query, http_request *req)
     altroot_cursor c;
     altroot_cursor_init(&c, query);
     while (altroot_cursor_remaining(&c) > 0) {
-        altroot_span pair = take_until(&c, '&');
+        altroot_span pair = altroot_cursor_take_until(&c, '&');
         if (span_is(pair, "format=json"))
             req->query_format_json = true;
         if (altroot_cursor_remaining(&c) > 0)
@@ -172,7 +148,7 @@ static altroot_err parse_target(altroot_span target, http_request *req)
                ALTROOT_E_MALFORMED);
     altroot_cursor c;
     altroot_cursor_init(&c, target);
-    altroot_span path = take_until(&c, '?');
+    altroot_span path = altroot_cursor_take_until(&c, '?');
     TRY(decode_path(path, req));
     if (altroot_cursor_remaining(&c) > 0) {
         (void)altroot_cursor_u8(&c);
@@ -199,9 +175,9 @@ static altroot_err parse_request_line(altroot_span line, http_request *req)
 {
     altroot_cursor c;
     altroot_cursor_init(&c, line);
-    altroot_span method = take_until(&c, ' ');
+    altroot_span method = altroot_cursor_take_until(&c, ' ');
     bool sp1 = altroot_cursor_u8(&c) == ' ';
-    altroot_span target = take_until(&c, ' ');
+    altroot_span target = altroot_cursor_take_until(&c, ' ');
     bool sp2 = altroot_cursor_u8(&c) == ' ';
     altroot_span version = altroot_cursor_span(&c, altroot_cursor_remaining(&c));
     req->status = 400;
@@ -248,7 +224,7 @@ static void each_element(altroot_span value, void (*fn)(altroot_span, http_reque
     altroot_cursor c;
     altroot_cursor_init(&c, value);
     while (altroot_cursor_remaining(&c) > 0) {
-        fn(trim_ows(take_until(&c, ',')), req);
+        fn(trim_ows(altroot_cursor_take_until(&c, ',')), req);
         if (altroot_cursor_remaining(&c) > 0)
             (void)altroot_cursor_u8(&c);
     }
@@ -256,7 +232,7 @@ static void each_element(altroot_span value, void (*fn)(altroot_span, http_reque
 
 static void connection_option(altroot_span token, http_request *req)
 {
-    if (span_is_nocase(token, "close"))
+    if (altroot_span_equal_nocase(token, "close"))
         req->keep_alive = false;
 }
 
@@ -265,7 +241,7 @@ static void accept_range(altroot_span range, http_request *req)
 {
     altroot_cursor c;
     altroot_cursor_init(&c, range);
-    if (span_is_nocase(trim_ows(take_until(&c, ';')), "application/json"))
+    if (altroot_span_equal_nocase(trim_ows(altroot_cursor_take_until(&c, ';')), "application/json"))
         req->accept_json = true;
 }
 
@@ -289,22 +265,22 @@ static altroot_err parse_field(altroot_span line, http_request *req, field_state
 {
     altroot_cursor c;
     altroot_cursor_init(&c, line);
-    altroot_span name = take_until(&c, ':');
+    altroot_span name = altroot_cursor_take_until(&c, ':');
     ENSURE(altroot_cursor_u8(&c) == ':' && name.len > 0, ALTROOT_E_MALFORMED);
     for (size_t i = 0; i < name.len; i++)
         ENSURE(is_tchar(name.ptr[i]), ALTROOT_E_MALFORMED);
     altroot_span value = trim_ows(altroot_cursor_span(&c, altroot_cursor_remaining(&c)));
     for (size_t i = 0; i < value.len; i++)
         ENSURE(is_field_byte(value.ptr[i]), ALTROOT_E_MALFORMED);
-    if (span_is_nocase(name, "host"))
+    if (altroot_span_equal_nocase(name, "host"))
         st->hosts++;
-    else if (span_is_nocase(name, "content-length"))
+    else if (altroot_span_equal_nocase(name, "content-length"))
         TRY(content_length(value, st));
-    else if (span_is_nocase(name, "transfer-encoding"))
+    else if (altroot_span_equal_nocase(name, "transfer-encoding"))
         st->transfer_encoding = true;
-    else if (span_is_nocase(name, "connection"))
+    else if (altroot_span_equal_nocase(name, "connection"))
         each_element(value, connection_option, req);
-    else if (span_is_nocase(name, "accept"))
+    else if (altroot_span_equal_nocase(name, "accept"))
         each_element(value, accept_range, req);
     return altroot_cursor_finish(&c);
 }

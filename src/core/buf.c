@@ -332,3 +332,27 @@ out:
     altroot_bytes_clear(&tmp);
     return err;
 }
+
+bool altroot_span_equal_nocase(altroot_span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (s.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t a = s.ptr[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (uint8_t)(a - 'A' + 'a');
+        if (a != (uint8_t)lit[i])
+            return false;
+    }
+    return true;
+}
+
+altroot_span altroot_cursor_take_until(altroot_cursor *c, uint8_t stop)
+{
+    altroot_cursor probe = *c;
+    size_t n = 0;
+    while (altroot_cursor_remaining(&probe) > 0 && altroot_cursor_u8(&probe) != stop)
+        n++;
+    return altroot_cursor_span(c, n);
+}

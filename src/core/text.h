@@ -23,6 +23,11 @@ bool altroot_text_is_space(uint8_t ch);
 /* The value of one hex digit (either case), or -1. */
 int altroot_hex_digit(uint8_t ch);
 
+/* Whether `s` is the ASCII text `lit`, letters compared without case (HTTP tokens). */
+bool altroot_span_equal_nocase(altroot_span s, const char *lit);
+/* The bytes up to (not including) `stop`, or to the end; the cursor stays on `stop`. */
+altroot_span altroot_cursor_take_until(altroot_cursor *c, uint8_t stop);
+
 /* Hex digits in pairs, either case. */
 ALTROOT_MUST_CHECK altroot_err altroot_hex_decode_append(altroot_span text, unsigned flags,
                                                          altroot_bytes *out);
